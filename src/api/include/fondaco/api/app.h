@@ -1,0 +1,47 @@
+// The HTTP API of Fondaco: turns Requests into Responses for every route under /api/v1 plus
+// /healthz, /readyz, /metrics. Routing, bearer-token authentication, role checks (each
+// route lists its roles as data in its resource file), problem+json errors, cursor
+// pagination and per-route metrics live here; business rules live in the modules.
+// Thread-safety: the handler returned by make_api_handler is safe to call concurrently.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "fondaco/api/http.h"
+#include "fondaco/base/clock.h"
+#include "fondaco/catalog/catalog.h"
+#include "fondaco/events/event_log.h"
+#include "fondaco/governance/tokens.h"
+#include "fondaco/inventory/inventory.h"
+#include "fondaco/storage/database.h"
+
+namespace fondaco::api {
+
+// Everything a request may touch. Owned by the composition root (app/).
+struct Services {
+  storage::Database& db;
+  events::EventLog& log;
+  events::Dispatcher* dispatcher;  // may be null (tests without delivery)
+  catalog::Catalog& catalog;
+  inventory::Inventory& inventory;
+  governance::Tokens& tokens;
+  const Clock& clock;
+  Random& random;
+  std::function<std::size_t()> open_connections;  // may be empty
+};
+
+Handler make_api_handler(Services& services);
+
+struct RouteInfo {
+  std::string method;
+  std::string pattern;  // "/api/v1/products/{id}"
+};
+// Every route the handler serves (for the OpenAPI agreement test).
+std::vector<RouteInfo> route_table();
+
+// The OpenAPI 3.1 document served at /api/v1/openapi.yaml (docs/openapi.yaml, compiled in).
+std::string_view openapi_yaml();
+
+}  // namespace fondaco::api

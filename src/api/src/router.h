@@ -1,0 +1,79 @@
+// Private to api/: the route table type, the per-request context and the helpers every
+// resource file uses (JSON bodies, query parameters, cursor pagination, responses).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fondaco/api/app.h"
+#include "fondaco/governance/tokens.h"
+#include "fondaco/platform/json.h"
+
+namespace fondaco::api {
+
+using governance::Role;
+
+struct Ctx {
+  const Request& req;
+  Services& s;
+  std::map<std::string, std::string, std::less<>> path;   // {id} captures, decoded
+  std::map<std::string, std::string, std::less<>> query;  // decoded query parameters
+  std::optional<governance::Token> token;
+  std::int64_t now_ms() const { return s.clock.now_ms(); }
+};
+
+using RouteFn = std::function<Result<Response>(Ctx&)>;
+
+// Who may call a route. `public_route` routes need no token at all.
+struct Access {
+  bool public_route = false;
+  std::vector<Role> roles;  // any of these (admin is always allowed)
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Access access;
+  RouteFn fn;
+};
+
+// Role sets shared by resource files.
+Access public_access();
+Access any_role();
+Access roles(std::initializer_list<Role> r);
+
+// Resource files.
+std::vector<Route> system_routes();
+std::vector<Route> catalog_routes();
+std::vector<Route> inventory_routes();
+std::vector<Route> governance_routes();
+
+// ---- helpers ----
+Response json_response(int status, std::string body);
+Response problem_response(const Error& e);
+int http_status(ErrorCode code);
+
+// Parses the request body as a JSON object (checks Content-Type, UTF-8, syntax).
+Result<std::unique_ptr<json::Document>> json_body(const Ctx& c);
+// Rejects query parameters other than those listed.
+Result<void> allow_query(const Ctx& c, std::initializer_list<std::string_view> names);
+
+struct PageRequest {
+  std::int64_t after_id = 0;
+  int limit = 50;
+};
+Result<PageRequest> page_request(const Ctx& c, int max_limit);
+std::string encode_cursor(std::int64_t after_id);
+// {"items":[...], "next_cursor": ...}: items_json is a rendered JSON array.
+Response page_response(std::string_view items_json, std::optional<std::int64_t> next_after);
+
+Result<std::int64_t> path_id(const Ctx& c, std::string_view name);
+
+// Percent-decoding for path segments and query values ('+' is a space only in queries).
+std::optional<std::string> url_decode(std::string_view s, bool plus_is_space);
+
+}  // namespace fondaco::api

@@ -1,0 +1,176 @@
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "app.h"
+#include "fondaco/platform/metrics.h"
+
+namespace fondaco::app {
+namespace {
+
+int report(const Error& e) {
+  std::cerr << "fondaco: " << e.message << (e.field.empty() ? "" : " (" + e.field + ")") << "\n";
+  return 1;
+}
+
+Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return fail(ErrorCode::invalid_argument, "--listen must be HOST:PORT", "listen");
+  const std::string port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535)
+    return fail(ErrorCode::invalid_argument, "--listen port must be 0-65535", "listen");
+  return std::pair{listen.substr(0, colon), static_cast<std::uint16_t>(std::stoi(port))};
+}
+
+// Where `serve --demo` keeps the demo admin token so every start can print it again.
+std::filesystem::path admin_token_file(const std::string& db_url) {
+  if (!db_url.starts_with("sqlite:")) return {};
+  return std::filesystem::path(db_url.substr(db_url.starts_with("sqlite://") ? 9 : 7))
+             .parent_path() / "admin-token";
+}
+
+Result<std::string> demo_admin_token(Runtime& rt, const std::string& db_url, bool fresh) {
+  const auto file = admin_token_file(db_url);
+  if (!fresh && !file.empty() && std::filesystem::exists(file)) {
+    std::ifstream in(file);
+    std::string token;
+    std::getline(in, token);
+    if (!token.empty()) return token;
+  }
+  auto created = FONDACO_TRY(rt.db->write([&](storage::Tx& tx) {
+    return rt.tokens->create(tx, "demo admin", governance::Role::admin, rt.random,
+                             rt.clock.now_ms());
+  }));
+  if (!file.empty()) {
+    std::ofstream out(file, std::ios::trunc);
+    out << created.secret << "\n";
+    out.close();
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
+  }
+  return created.secret;
+}
+
+// Releases expired holds (cart TTLs) once a second.
+class Housekeeper {
+ public:
+  explicit Housekeeper(Runtime& rt) : rt_(rt), thread_([this] { loop(); }) {}
+  ~Housekeeper() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    while (!stop_) {
+      auto n = rt_.db->write([&](storage::Tx& tx) {
+        return rt_.inventory->expire(tx, rt_.clock.now_ms(), 500);
+      });
+      if (!n) spdlog::warn("expiring reservations: {}", n.error().message);
+      else if (*n > 0) spdlog::info("expired {} reservations", *n);
+      for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  Runtime& rt_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+void register_gauges(Runtime& rt, api::HttpServer& server) {
+  metrics::global().gauge("fondaco_http_open_connections", "Open HTTP connections",
+                          [&server] { return static_cast<double>(server.open_connections()); });
+  metrics::global().gauge("fondaco_events_pending",
+                          "Committed events not yet delivered to the slowest subscriber", [&rt] {
+                            auto p = rt.dispatcher->pending();
+                            return p ? static_cast<double>(*p) : -1.0;
+                          });
+  metrics::global().gauge("fondaco_events_last_seq", "Sequence number of the last event", [&rt] {
+    auto s = rt.db->read([](storage::Tx& tx) { return events::EventLog::last_seq(tx); });
+    return s ? static_cast<double>(*s) : -1.0;
+  });
+}
+
+}  // namespace
+
+int run_serve(const Config& config) {
+  auto listen = parse_listen(config.listen);
+  if (!listen) return report(listen.error());
+  auto rt = make_runtime(config.db_url);
+  if (!rt) return report(rt.error());
+  std::string token;
+  if (config.demo) {
+    auto loaded = load_demo(**rt);
+    if (!loaded) return report(loaded.error());
+    auto t = demo_admin_token(**rt, config.db_url, *loaded);
+    if (!t) return report(t.error());
+    token = *t;
+  }
+  // Block the signals before any thread starts so only sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = api::make_http_server({listen->first, listen->second, config.threads},
+                                      api::make_api_handler(*(*rt)->services));
+  if (auto s = server->start(); !s) return report(s.error());
+  (*rt)->services->open_connections = [&] { return server->open_connections(); };
+  register_gauges(**rt, *server);
+  (*rt)->dispatcher->start();
+  Housekeeper housekeeper(**rt);
+  spdlog::info("fondaco {} serving on http://{}:{} ({} database)", FONDACO_VERSION, listen->first,
+               server->port(), storage::to_string((*rt)->db->engine()));
+  if (!token.empty()) {
+    std::cout << "Demo shop ready. Admin token:\n  " << token << "\nTry:\n  curl -H 'Authorization: Bearer "
+              << token << "' http://" << listen->first << ":" << server->port()
+              << "/api/v1/products?limit=2\n"
+              << std::flush;
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("signal {} received: finishing in-flight requests", sig);
+  server->stop();
+  (*rt)->dispatcher->stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int run_migrate(const Config& config) {
+  platform::SystemClock clock;
+  auto db = open_and_migrate(config.db_url, clock);
+  if (!db) return report(db.error());
+  std::cout << "database is up to date\n";
+  return 0;
+}
+
+int run_demo(const Config& config) {
+  auto rt = make_runtime(config.db_url);
+  if (!rt) return report(rt.error());
+  auto loaded = load_demo(**rt);
+  if (!loaded) return report(loaded.error());
+  std::cout << (*loaded ? "demo shop loaded\n" : "catalog not empty: demo not loaded\n");
+  return 0;
+}
+
+int run_token_create(const Config& config, const std::string& role_name, const std::string& name) {
+  const auto role = governance::parse_role(role_name);
+  if (!role) return report(make_error(ErrorCode::invalid_argument, "unknown role " + role_name, "role"));
+  auto rt = make_runtime(config.db_url);
+  if (!rt) return report(rt.error());
+  auto created = (*rt)->db->write([&](storage::Tx& tx) {
+    return (*rt)->tokens->create(tx, name, *role, (*rt)->random, (*rt)->clock.now_ms());
+  });
+  if (!created) return report(created.error());
+  std::cout << created->secret << "\n";
+  return 0;
+}
+
+}  // namespace fondaco::app

@@ -1,0 +1,47 @@
+#include <filesystem>
+
+#include "app.h"
+#include "fondaco/catalog/catalog.h"
+#include "fondaco/events/event_log.h"
+#include "fondaco/governance/tokens.h"
+#include "fondaco/inventory/inventory.h"
+#include "fondaco/storage/migrations.h"
+
+namespace fondaco::app {
+
+std::string default_db_url() { return "sqlite:fondaco-data/fondaco.db"; }
+
+Result<std::unique_ptr<storage::Database>> open_and_migrate(const std::string& url,
+                                                            const Clock& clock) {
+  if (url.starts_with("sqlite:")) {
+    const std::filesystem::path path(url.substr(url.starts_with("sqlite://") ? 9 : 7));
+    std::error_code ec;
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec)
+      return fail(ErrorCode::unavailable,
+                  "cannot create " + path.parent_path().string() + ": " + ec.message(), "db");
+  }
+  auto db = FONDACO_TRY(storage::open_database(url));
+  const storage::ModuleMigrations modules[] = {
+      {"events", events::migrations()},
+      {"catalog", catalog::migrations()},
+      {"inventory", inventory::migrations()},
+      {"governance", governance::migrations()},
+  };
+  FONDACO_TRY(storage::migrate(*db, modules, clock.now_ms()));
+  return db;
+}
+
+Result<std::unique_ptr<Runtime>> make_runtime(const std::string& db_url) {
+  auto rt = std::make_unique<Runtime>();
+  rt->db = FONDACO_TRY(open_and_migrate(db_url, rt->clock));
+  rt->dispatcher = std::make_unique<events::Dispatcher>(*rt->db, rt->log, rt->clock);
+  rt->catalog = std::make_unique<catalog::Catalog>(rt->log);
+  rt->inventory = std::make_unique<inventory::Inventory>(rt->log);
+  rt->tokens = std::make_unique<governance::Tokens>(rt->log);
+  rt->services.reset(new api::Services{*rt->db, rt->log, rt->dispatcher.get(), *rt->catalog,
+                                       *rt->inventory, *rt->tokens, rt->clock, rt->random, {}});
+  return rt;
+}
+
+}  // namespace fondaco::app

@@ -1,0 +1,68 @@
+// fondaco: the one binary. Subcommands: serve, migrate, demo, token create, version.
+// Configuration precedence: command-line flags, then FONDACO_* environment variables, then
+// defaults (sqlite:fondaco-data/fondaco.db, 127.0.0.1:8080).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app.h"
+#include "fondaco/platform/system.h"
+
+int main(int argc, char** argv) {
+  using fondaco::app::Config;
+  CLI::App cli{"Fondaco: one server for catalog, stock, orders, invoices and shipments"};
+  cli.require_subcommand(1);
+  Config config;
+  config.db_url = fondaco::app::default_db_url();
+  auto add_db = [&](CLI::App* cmd) {
+    cmd->add_option("--db", config.db_url, "sqlite:PATH or postgresql://user@host:port/db")
+        ->envname("FONDACO_DB")
+        ->capture_default_str();
+  };
+  auto add_log = [&](CLI::App* cmd) {
+    cmd->add_option("--log-level", config.log_level, "debug, info, warn or error")
+        ->envname("FONDACO_LOG_LEVEL")
+        ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+        ->capture_default_str();
+  };
+
+  auto* serve = cli.add_subcommand("serve", "Run the HTTP server (migrates first)");
+  add_db(serve);
+  add_log(serve);
+  serve->add_option("--listen", config.listen, "HOST:PORT to listen on")
+      ->envname("FONDACO_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--threads", config.threads, "I/O threads (0 = one per core)")
+      ->envname("FONDACO_THREADS")
+      ->check(CLI::Range(0, 256));
+  serve->add_flag("--demo", config.demo,
+                  "Load the demo shop into an empty database and print an admin token");
+
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+  add_db(migrate);
+  add_log(migrate);
+  auto* demo = cli.add_subcommand("demo", "Load the demo shop (if the catalog is empty)");
+  add_db(demo);
+  add_log(demo);
+
+  auto* token = cli.add_subcommand("token", "Manage API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "Create a token; prints only the token");
+  std::string role, name = "cli";
+  token_create->add_option("--role", role, "admin, manager, marketing, purchasing, logistics, "
+                                           "customer_care, accounting or integration")
+      ->required();
+  token_create->add_option("--name", name, "A name to recognise the token by")->capture_default_str();
+  add_db(token_create);
+  add_log(token_create);
+
+  cli.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+  fondaco::platform::init_logging(config.log_level);
+  if (serve->parsed()) return fondaco::app::run_serve(config);
+  if (migrate->parsed()) return fondaco::app::run_migrate(config);
+  if (demo->parsed()) return fondaco::app::run_demo(config);
+  if (token_create->parsed()) return fondaco::app::run_token_create(config, role, name);
+  std::cout << "fondaco " << FONDACO_VERSION << "\n";
+  return 0;
+}

@@ -1,0 +1,65 @@
+// Every limit Fondaco enforces, in one place. Each has a reason; change them here only.
+// Thread-safety: constants.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace fondaco::limits {
+
+// HTTP ---------------------------------------------------------------------------------
+// Largest request body accepted; a product with 100 variants and prices is ~60 KB.
+inline constexpr std::size_t kMaxRequestBodyBytes = 1 << 20;
+// Largest header block (request line + headers).
+inline constexpr std::size_t kMaxRequestHeaderBytes = 16 * 1024;
+// Open connections beyond this are closed on accept (protects memory and fds).
+inline constexpr std::size_t kMaxConnections = 4096;
+// A request must arrive in full within this time once its first byte is read.
+inline constexpr int kRequestReadTimeoutMs = 30'000;
+// An idle keep-alive connection is closed after this.
+inline constexpr int kIdleTimeoutMs = 60'000;
+// On SIGTERM, in-flight requests get this long to finish.
+inline constexpr int kShutdownGraceMs = 10'000;
+
+// Lists --------------------------------------------------------------------------------
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 500;
+// Events tail: larger pages are allowed because integrators catch up in bulk.
+inline constexpr int kMaxEventsPageSize = 1000;
+
+// Catalog ------------------------------------------------------------------------------
+inline constexpr std::size_t kMaxVariantsPerProduct = 250;       // Shopify allows 2048 now; 250 is ample here
+inline constexpr std::size_t kMaxPricesPerVariant = 50;
+inline constexpr std::size_t kMaxOptionsPerVariant = 10;
+inline constexpr std::size_t kMaxTitleChars = 255;
+inline constexpr std::size_t kMaxDescriptionBytes = 64 * 1024;
+inline constexpr std::size_t kMaxShortTextChars = 255;      // brand, category, SEO title...
+inline constexpr std::size_t kMaxSkuChars = 64;
+inline constexpr std::size_t kMaxCodeChars = 64;            // location, price-list codes
+inline constexpr std::size_t kMaxSearchChars = 100;
+
+// Money and quantities -----------------------------------------------------------------
+// 10^13 minor units = 100 billion EUR: far above any real price, far below int64 overflow
+// even when multiplied by kMaxQuantity.
+inline constexpr std::int64_t kMaxAmountMinor = 10'000'000'000'000;
+inline constexpr std::int64_t kMaxQuantity = 1'000'000;
+inline constexpr std::int64_t kMaxWeightGrams = 10'000'000;  // 10 t
+inline constexpr int kMaxVatRateBp = 10'000;                  // 100 %
+
+// Inventory ----------------------------------------------------------------------------
+inline constexpr std::int64_t kMaxReservationTtlMs = 7LL * 24 * 3600 * 1000;
+
+// Tokens -------------------------------------------------------------------------------
+inline constexpr std::size_t kMaxTokenNameChars = 100;
+
+// Events -------------------------------------------------------------------------------
+// A dispatcher hands at most this many events to one subscriber per round.
+inline constexpr int kDispatchBatch = 256;
+// Retry backoff ceiling for a failing subscriber.
+inline constexpr int kDispatchMaxBackoffMs = 60'000;
+
+// Storage ------------------------------------------------------------------------------
+inline constexpr int kSqliteBusyTimeoutMs = 5'000;
+inline constexpr int kReadConnections = 4;
+
+}  // namespace fondaco::limits

@@ -1,0 +1,109 @@
+// The event log (transactional outbox) and its dispatcher.
+//
+// Every state change appends its domain event with EventLog::append inside the same
+// transaction as the change, so an event exists if and only if the change committed.
+// Sequence numbers come from a single counter row updated in that transaction: they are
+// gap-free, and because the counter row is locked until commit, events become visible in
+// sequence order (a reader tailing `after=N` can never skip an event committed later with
+// a smaller number).
+//
+// The Dispatcher delivers committed events in order to named subscribers, each with a
+// durable cursor (event_cursors). Delivery is at-least-once: a crash between a handler's
+// success and the cursor update repeats that event, so handlers must be idempotent.
+// A failing handler is retried with exponential backoff (capped) and does not block others.
+//
+// Thread-safety: EventLog and Dispatcher are thread-safe.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "fondaco/base/clock.h"
+#include "fondaco/base/result.h"
+#include "fondaco/storage/database.h"
+#include "fondaco/storage/migrations.h"
+
+namespace fondaco::events {
+
+struct Event {
+  std::int64_t seq = 0;
+  std::string type;          // "product.created", "stock.changed", ...
+  std::string aggregate;     // "product", "stock", "location", "reservation", "token"
+  std::string aggregate_id;  // the aggregate's id or key (e.g. the SKU)
+  std::string payload;       // JSON object
+  std::int64_t at_ms = 0;
+};
+
+std::span<const storage::Migration> migrations();
+
+class EventLog {
+ public:
+  // Appends an event in tx; returns its sequence number. Wakes waiters after commit.
+  Result<std::int64_t> append(storage::Tx& tx, std::string_view type, std::string_view aggregate,
+                              std::string_view aggregate_id, std::string payload_json,
+                              std::int64_t at_ms);
+  // Events with seq > after, oldest first, at most limit.
+  static Result<std::vector<Event>> read_after(storage::Tx& tx, std::int64_t after, int limit);
+  static Result<std::int64_t> last_seq(storage::Tx& tx);
+
+  // Blocks until an event commits after `seen` notifications or timeout; returns the
+  // current notification count. Used by the dispatcher and by long-polling readers.
+  std::uint64_t wait(std::uint64_t seen, int timeout_ms);
+  std::uint64_t notifications() const { return notified_.load(); }
+  void notify();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<std::uint64_t> notified_{0};
+};
+
+using Handler = std::function<Result<void>(const Event&)>;
+
+class Dispatcher {
+ public:
+  Dispatcher(storage::Database& db, EventLog& log, const Clock& clock)
+      : db_(db), log_(log), clock_(clock) {}
+  ~Dispatcher() { stop(); }
+
+  // Registers a subscriber (before start). Its cursor starts at 0 the first time.
+  void subscribe(std::string name, Handler handler);
+  // Runs delivery on a background thread until stop().
+  void start();
+  void stop();
+  // One synchronous round over all subscribers; returns events delivered. For tests and
+  // for the background loop.
+  Result<int> run_once();
+
+  // Events committed but not yet delivered to the slowest subscriber.
+  Result<std::int64_t> pending();
+
+ private:
+  struct Subscriber {
+    std::string name;
+    Handler handler;
+    int failures = 0;
+    std::int64_t retry_at_ms = 0;
+  };
+  Result<int> deliver(Subscriber& s);
+  Result<std::int64_t> cursor(const std::string& name);
+  Result<void> save_cursor(const std::string& name, std::int64_t seq, const std::string& error);
+
+  storage::Database& db_;
+  EventLog& log_;
+  const Clock& clock_;
+  std::vector<Subscriber> subscribers_;
+  std::mutex run_mu_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace fondaco::events

@@ -1,0 +1,76 @@
+#include <string>
+
+#include "fondaco/platform/metrics.h"
+#include "fondaco/storage/database.h"
+#include "internal.h"
+
+namespace fondaco::storage {
+
+std::string_view to_string(Engine e) { return e == Engine::sqlite ? "sqlite" : "postgres"; }
+
+std::int64_t Rows::i64(std::size_t row, std::size_t col) const {
+  const Value& v = at(row, col);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  return 0;
+}
+
+std::optional<std::int64_t> Rows::opt_i64(std::size_t row, std::size_t col) const {
+  const Value& v = at(row, col);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  return std::nullopt;
+}
+
+const std::string& Rows::text(std::size_t row, std::size_t col) const {
+  static const std::string kEmpty;
+  const Value& v = at(row, col);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return kEmpty;
+}
+
+std::optional<std::string> Rows::opt_text(std::size_t row, std::size_t col) const {
+  const Value& v = at(row, col);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<Database>> open_database(std::string_view url, const Options& options) {
+  if (url.starts_with("sqlite:")) {
+    auto path = url.substr(7);
+    if (path.starts_with("//")) path.remove_prefix(2);  // accept sqlite://PATH too
+    if (path.empty()) return fail(ErrorCode::invalid_argument, "sqlite URL has no path", "db");
+    return internal::open_sqlite(path, options);
+  }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
+    return internal::open_postgres(url, options);
+  return fail(ErrorCode::invalid_argument,
+              "database URL must start with sqlite: or postgresql://", "db");
+}
+
+std::string like_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+namespace internal {
+void record_commit(Engine engine, std::int64_t micros) {
+  // Registered on first use, so /metrics shows only the engine actually in use.
+  auto histogram = [](std::string_view label) -> metrics::Histogram& {
+    return metrics::global().histogram("fondaco_db_commit_seconds",
+                                       "Time to commit a write transaction", label);
+  };
+  if (engine == Engine::sqlite) {
+    static metrics::Histogram& sqlite = histogram("engine=\"sqlite\"");
+    sqlite.observe_micros(micros);
+  } else {
+    static metrics::Histogram& postgres = histogram("engine=\"postgres\"");
+    postgres.observe_micros(micros);
+  }
+}
+}  // namespace internal
+
+}  // namespace fondaco::storage
