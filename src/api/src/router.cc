@@ -258,9 +258,9 @@ std::string encode_cursor(std::int64_t after_id) {
   return base64url_encode("v1:" + std::to_string(after_id));
 }
 
-Result<PageRequest> page_request(const Ctx& c, int max_limit) {
+Result<PageRequest> page_request(const Params& query, int max_limit) {
   PageRequest p;
-  if (auto it = c.query.find("limit"); it != c.query.end()) {
+  if (auto it = query.find("limit"); it != query.end()) {
     const std::string& v = it->second;
     if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos ||
         std::stoi(v) < 1 || std::stoi(v) > max_limit)
@@ -268,7 +268,7 @@ Result<PageRequest> page_request(const Ctx& c, int max_limit) {
                   "must be an integer between 1 and " + std::to_string(max_limit), "limit");
     p.limit = std::stoi(v);
   }
-  if (auto it = c.query.find("cursor"); it != c.query.end()) {
+  if (auto it = query.find("cursor"); it != query.end()) {
     auto raw = base64url_decode(it->second);
     std::int64_t after = -1;
     if (raw && raw->starts_with("v1:") && raw->size() > 3 && raw->size() < 24 &&

@@ -17,11 +17,13 @@ namespace fondaco::api {
 
 using governance::Role;
 
+using Params = std::map<std::string, std::string, std::less<>>;
+
 struct Ctx {
   const Request& req;
   Services& s;
-  std::map<std::string, std::string, std::less<>> path;   // {id} captures, decoded
-  std::map<std::string, std::string, std::less<>> query;  // decoded query parameters
+  Params path;   // {id} captures, decoded
+  Params query;  // decoded query parameters
   std::optional<governance::Token> token;
   std::int64_t now_ms() const { return s.clock.now_ms(); }
 };
@@ -66,7 +68,10 @@ struct PageRequest {
   std::int64_t after_id = 0;
   int limit = 50;
 };
-Result<PageRequest> page_request(const Ctx& c, int max_limit);
+Result<PageRequest> page_request(const Params& query, int max_limit);
+inline Result<PageRequest> page_request(const Ctx& c, int max_limit) {
+  return page_request(c.query, max_limit);
+}
 std::string encode_cursor(std::int64_t after_id);
 // {"items":[...], "next_cursor": ...}: items_json is a rendered JSON array.
 Response page_response(std::string_view items_json, std::optional<std::int64_t> next_after);

@@ -1,0 +1,38 @@
+# The two set-up commands: `make run` and `make test`. Everything else is a helper.
+.PHONY: run test bootstrap build-release build-test fuzz bench clean
+
+JOBS ?= $(shell nproc)
+
+bootstrap:
+	@scripts/bootstrap
+
+build-release: bootstrap
+	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFONDACO_WERROR=OFF >/dev/null
+	@cmake --build build/release --target fondaco -j $(JOBS)
+
+# Builds Release, creates ./fondaco-data/ with the SQLite database, loads the demo shop on
+# first start, serves on http://127.0.0.1:8080 and prints an admin token.
+run: build-release
+	@./build/release/src/fondaco serve --demo
+
+build-test: bootstrap
+	@cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFONDACO_WERROR=ON >/dev/null
+	@cmake --build build/test -j $(JOBS)
+
+# Every test (C++ unit, storage and module suites on SQLite and PostgreSQL, black-box HTTP,
+# CLI, fuzz regression) through ctest.
+test: build-test
+	@cd build/test && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# Coverage-guided fuzzing with clang's libFuzzer (not part of `make test`; its corpus is).
+fuzz: bootstrap
+	@CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFONDACO_FUZZ=ON -DFONDACO_WERROR=OFF >/dev/null
+	@cmake --build build/fuzz --target fuzz_json_request -j $(JOBS)
+	@./build/fuzz/tests/fuzz_json_request -max_total_time=$${FUZZ_SECONDS:-60} tests/fuzz/corpus/json
+
+bench: build-release
+	@cmake --build build/release --target bench_stock -j $(JOBS)
+	@bench/run.sh
+
+clean:
+	rm -rf build
