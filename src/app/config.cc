@@ -5,6 +5,7 @@
 #include "fondaco/events/event_log.h"
 #include "fondaco/governance/tokens.h"
 #include "fondaco/inventory/inventory.h"
+#include "fondaco/platform/metrics.h"
 #include "fondaco/storage/migrations.h"
 
 namespace fondaco::app {
@@ -36,6 +37,15 @@ Result<std::unique_ptr<Runtime>> make_runtime(const std::string& db_url) {
   auto rt = std::make_unique<Runtime>();
   rt->db = FONDACO_TRY(open_and_migrate(db_url, rt->clock));
   rt->dispatcher = std::make_unique<events::Dispatcher>(*rt->db, rt->log, rt->clock);
+  // Built-in subscriber: counts delivered events by type, so /metrics shows the event flow
+  // and fondaco_events_pending has a cursor to measure.
+  rt->dispatcher->subscribe("metrics", [](const events::Event& e) -> Result<void> {
+    metrics::global()
+        .counter("fondaco_events_delivered_total", "Events delivered to subscribers, by type",
+                 "type=\"" + metrics::escape_label(e.type) + "\"")
+        .inc();
+    return ok();
+  });
   rt->catalog = std::make_unique<catalog::Catalog>(rt->log);
   rt->inventory = std::make_unique<inventory::Inventory>(rt->log);
   rt->tokens = std::make_unique<governance::Tokens>(rt->log);

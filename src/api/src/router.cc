@@ -92,7 +92,7 @@ class Router {
 
   Response handle(const Request& req) {
     const auto t0 = platform::monotonic_micros();
-    Ctx ctx{req, s_, {}, {}, std::nullopt};
+    Ctx ctx{req, s_, {}, {}, std::nullopt, token_cache_};
     Entry* entry = nullptr;
     Response resp = dispatch(ctx, entry);
     if (entry) {
@@ -189,8 +189,15 @@ class Router {
     if (auth.size() < 7 || (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer "))
       return fail(ErrorCode::unauthorized, "Authorization must use the Bearer scheme");
     const std::string_view secret = auth.substr(7);
-    auto token = s_.db.read([&](storage::Tx& tx) { return s_.tokens.authenticate(tx, secret); });
-    if (!token) return fail(token.error());
+    const std::int64_t now = platform::monotonic_micros() / 1000;
+    std::optional<governance::Token> token = token_cache_.find(secret, now);
+    if (!token) {
+      auto verified =
+          s_.db.read([&](storage::Tx& tx) { return s_.tokens.authenticate(tx, secret); });
+      if (!verified) return fail(verified.error());
+      token_cache_.put(std::string(secret), *verified, now);
+      token = std::move(*verified);
+    }
     if (token->role != Role::admin) {
       bool allowed = false;
       for (Role r : access.roles) allowed = allowed || r == token->role;
@@ -211,6 +218,7 @@ class Router {
   }
 
   Services& s_;
+  TokenCache token_cache_;
   std::vector<std::unique_ptr<Entry>> entries_;
   metrics::Counter* unmatched_;
 };
@@ -231,6 +239,27 @@ std::vector<RouteInfo> route_table() {
   for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes})
     for (auto& r : group()) out.push_back(RouteInfo{r.method, r.pattern});
   return out;
+}
+
+std::optional<governance::Token> TokenCache::find(std::string_view secret,
+                                                  std::int64_t now_ms) const {
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(secret);
+  if (it == entries_.end() || it->second.expires_ms <= now_ms) return std::nullopt;
+  return it->second.token;
+}
+
+void TokenCache::put(std::string secret, governance::Token token, std::int64_t now_ms) {
+  std::unique_lock lock(mu_);
+  // Bounded: when full, start over (entries are cheap to re-verify).
+  if (entries_.size() >= limits::kTokenCacheMaxEntries) entries_.clear();
+  entries_.insert_or_assign(std::move(secret),
+                            Entry{std::move(token), now_ms + limits::kTokenCacheTtlMs});
+}
+
+void TokenCache::clear() {
+  std::unique_lock lock(mu_);
+  entries_.clear();
 }
 
 // ---- helpers shared by resource files ----

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,12 +20,29 @@ using governance::Role;
 
 using Params = std::map<std::string, std::string, std::less<>>;
 
+// Recently verified tokens (see limits::kTokenCacheTtlMs). Thread-safe.
+class TokenCache {
+ public:
+  std::optional<governance::Token> find(std::string_view secret, std::int64_t now_ms) const;
+  void put(std::string secret, governance::Token token, std::int64_t now_ms);
+  void clear();
+
+ private:
+  struct Entry {
+    governance::Token token;
+    std::int64_t expires_ms;
+  };
+  mutable std::shared_mutex mu_;
+  std::map<std::string, Entry, std::less<>> entries_;
+};
+
 struct Ctx {
   const Request& req;
   Services& s;
   Params path;   // {id} captures, decoded
   Params query;  // decoded query parameters
   std::optional<governance::Token> token;
+  TokenCache& token_cache;
   std::int64_t now_ms() const { return s.clock.now_ms(); }
 };
 

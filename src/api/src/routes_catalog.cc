@@ -222,7 +222,7 @@ Result<Response> get_variant(Ctx& c) {
   json::Writer w;
   FONDACO_TRY(c.s.db.read([&](storage::Tx& tx) -> Result<void> {
     const Variant v = FONDACO_TRY(c.s.catalog.variant(tx, sku));
-    const Product p = FONDACO_TRY(c.s.catalog.get(tx, v.product_id));
+    const Product p = FONDACO_TRY(c.s.catalog.summary(tx, v.product_id));
     const auto stock = FONDACO_TRY(c.s.inventory.stock(tx, sku));
     // The variant, the product it belongs to and its live stock, in one snapshot.
     w.begin_object();

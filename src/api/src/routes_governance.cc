@@ -56,6 +56,7 @@ Result<Response> revoke_token(Ctx& c) {
   auto t = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
     return c.s.tokens.revoke(tx, id, c.now_ms());
   }));
+  c.token_cache.clear();  // revocation takes effect on this node's next request
   json::Writer w;
   write_token(w, t);
   return json_response(200, w.take());

@@ -52,6 +52,17 @@ class Connection {
     return ok();
   }
 
+  // Runs one parameterless statement through the statement cache (BEGIN, COMMIT...): these
+  // run on every request, and sqlite3_exec would re-parse them each time.
+  Result<void> simple(std::string_view sql) {
+    sqlite3_stmt* stmt = FONDACO_TRY(prepare(sql));
+    const int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+      return fail(error_from(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_)));
+    return ok();
+  }
+
   Result<sqlite3_stmt*> prepare(std::string_view sql) {
     auto it = cache_.find(std::string(sql));
     if (it != cache_.end()) return it->second;
@@ -214,16 +225,16 @@ class SqliteDatabase final : public Database {
 
   Result<void> attempt_once(Connection& c, const char* begin, bool write,
                             const std::function<Result<void>(Tx&)>& fn) {
-    FONDACO_TRY(c.script(begin));
+    FONDACO_TRY(c.simple(begin));
     SqliteTx tx(c);
     auto result = fn(tx);
     if (!result) {
-      (void)c.script("ROLLBACK");
+      (void)c.simple("ROLLBACK");
       return result;
     }
     const auto t0 = platform::monotonic_micros();
-    if (auto committed = c.script("COMMIT"); !committed) {
-      (void)c.script("ROLLBACK");
+    if (auto committed = c.simple("COMMIT"); !committed) {
+      (void)c.simple("ROLLBACK");
       return committed;
     }
     if (write) record_commit(Engine::sqlite, platform::monotonic_micros() - t0);

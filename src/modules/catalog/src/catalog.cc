@@ -406,11 +406,16 @@ Result<std::vector<Variant>> Catalog::load_variants(Tx& tx, std::span<const std:
   return out;
 }
 
-Result<Product> Catalog::get(Tx& tx, std::int64_t id) {
-  auto rows = FONDACO_TRY(
-      tx.query("SELECT " + std::string(kProductColumns) + " FROM products WHERE id = ?", {id}));
+Result<Product> Catalog::summary(Tx& tx, std::int64_t id) {
+  static const std::string sql =
+      "SELECT " + std::string(kProductColumns) + " FROM products WHERE id = ?";
+  auto rows = FONDACO_TRY(tx.query(sql, {id}));
   if (rows.empty()) return fail(ErrorCode::not_found, "product not found", "id");
-  Product p = product_from(rows, 0);
+  return product_from(rows, 0);
+}
+
+Result<Product> Catalog::get(Tx& tx, std::int64_t id) {
+  Product p = FONDACO_TRY(summary(tx, id));
   const std::int64_t ids[] = {id};
   p.variants = FONDACO_TRY(load_variants(tx, ids));
   return p;
@@ -449,8 +454,9 @@ Result<Page<Product>> Catalog::list(Tx& tx, const ProductFilter& f) {
 }
 
 Result<Variant> Catalog::variant(Tx& tx, std::string_view sku) {
-  auto rows = FONDACO_TRY(tx.query(
-      "SELECT " + std::string(kVariantColumns) + " FROM variants WHERE sku = ?", {std::string(sku)}));
+  static const std::string sql =
+      "SELECT " + std::string(kVariantColumns) + " FROM variants WHERE sku = ?";
+  auto rows = FONDACO_TRY(tx.query(sql, {std::string(sku)}));
   if (rows.empty()) return fail(ErrorCode::not_found, "no variant with this SKU", "sku");
   Variant v = variant_from(rows, 0);
   auto prices = FONDACO_TRY(tx.query(

@@ -51,6 +51,11 @@ inline constexpr std::int64_t kMaxReservationTtlMs = 7LL * 24 * 3600 * 1000;
 
 // Tokens -------------------------------------------------------------------------------
 inline constexpr std::size_t kMaxTokenNameChars = 100;
+// A verified token is remembered this long, so a request does not pay a database round
+// trip for auth. Revocation through this node's API takes effect at once; on other nodes
+// sharing the database, within this time.
+inline constexpr int kTokenCacheTtlMs = 2'000;
+inline constexpr std::size_t kTokenCacheMaxEntries = 10'000;
 
 // Events -------------------------------------------------------------------------------
 // A dispatcher hands at most this many events to one subscriber per round.

@@ -143,6 +143,8 @@ class Catalog {
 
   Result<Product> create(storage::Tx& tx, const ProductInput& in, std::int64_t now_ms);
   Result<Product> get(storage::Tx& tx, std::int64_t id);
+  // The product's own fields, without loading its variants (cheap; for hot read paths).
+  Result<Product> summary(storage::Tx& tx, std::int64_t id);
   Result<Product> update(storage::Tx& tx, std::int64_t id, const ProductPatch& patch,
                          std::int64_t now_ms);
   Result<Product> archive(storage::Tx& tx, std::int64_t id, std::int64_t now_ms);
