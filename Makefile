@@ -2,6 +2,10 @@
 .PHONY: run test bootstrap build-release build-test fuzz bench clean
 
 JOBS ?= $(shell nproc)
+# ccache: hash paths relative to the checkout, so a fresh clone elsewhere reuses the cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_SLOPPINESS := include_file_mtime,include_file_ctime
 
 bootstrap:
 	@scripts/bootstrap
