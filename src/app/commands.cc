@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app.h"
+#include "fondaco/base/limits.h"
 #include "fondaco/platform/metrics.h"
 
 namespace fondaco::app {
@@ -58,7 +59,7 @@ Result<std::string> demo_admin_token(Runtime& rt, const std::string& db_url, boo
   return created.secret;
 }
 
-// Releases expired holds (cart TTLs) once a second.
+// Releases expired holds (cart TTLs) once a second; forgets old Idempotency-Keys.
 class Housekeeper {
  public:
   explicit Housekeeper(Runtime& rt) : rt_(rt), thread_([this] { loop(); }) {}
@@ -75,10 +76,16 @@ class Housekeeper {
       });
       if (!n) spdlog::warn("expiring reservations: {}", n.error().message);
       else if (*n > 0) spdlog::info("expired {} reservations", *n);
+      if (++rounds % 60 == 1) {  // once a minute is plenty for a 25-hour retention
+        auto pruned = api::prune_idempotency_keys(
+            *rt_.db, rt_.clock.now_ms() - limits::kIdempotencyRetentionMs);
+        if (!pruned) spdlog::warn("pruning idempotency keys: {}", pruned.error().message);
+      }
       for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
   Runtime& rt_;
+  int rounds = 0;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -28,6 +28,7 @@ Result<std::unique_ptr<storage::Database>> open_and_migrate(const std::string& u
       {"catalog", catalog::migrations()},
       {"inventory", inventory::migrations()},
       {"governance", governance::migrations()},
+      {"api", api::migrations()},
   };
   FONDACO_TRY(storage::migrate(*db, modules, clock.now_ms()));
   return db;

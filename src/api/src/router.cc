@@ -92,7 +92,7 @@ class Router {
 
   Response handle(const Request& req) {
     const auto t0 = platform::monotonic_micros();
-    Ctx ctx{req, s_, {}, {}, std::nullopt, token_cache_};
+    Ctx ctx{req, s_, {}, {}, std::nullopt, token_cache_, std::nullopt, false};
     Entry* entry = nullptr;
     Response resp = dispatch(ctx, entry);
     if (entry) {
@@ -210,6 +210,15 @@ class Router {
   }
 
   Response run(Ctx& ctx, const Route& route) {
+    if (ctx.req.method == "POST" && ctx.token) {
+      auto key = Idempotency::from_request(ctx.req, ctx.token->id);
+      if (!key) return problem_response(key.error());
+      if (*key) return run_idempotent(ctx, route, std::move(**key));
+    }
+    return run_plain(ctx, route);
+  }
+
+  Response run_plain(Ctx& ctx, const Route& route) {
     Result<Response> r = route.fn(ctx);
     if (r) return std::move(*r);
     if (r.error().code == ErrorCode::internal || r.error().code == ErrorCode::unavailable)
@@ -217,8 +226,29 @@ class Router {
     return problem_response(r.error());
   }
 
+  Response run_idempotent(Ctx& ctx, const Route& route, IdempotencyKey key) {
+    if (auto stored = idempotency_.replay(s_.db, key); !stored || *stored)
+      return stored ? std::move(**stored) : problem_response(stored.error());
+    if (!idempotency_.begin(key))
+      return problem_response(make_error(ErrorCode::conflict,
+                                         "a request with this Idempotency-Key is in progress",
+                                         "Idempotency-Key"));
+    ctx.idem = key;
+    Response r = run_plain(ctx, route);
+    idempotency_.end(key);
+    if (r.status / 100 == 2 && !ctx.idem_recorded)
+      spdlog::error("POST {} succeeded without recording its Idempotency-Key", route.pattern);
+    if (r.status == 409 && !ctx.idem_recorded) {
+      // Another node may have committed the same key first: answer with its response.
+      if (auto stored = idempotency_.replay(s_.db, key); !stored || *stored)
+        return stored ? std::move(**stored) : problem_response(stored.error());
+    }
+    return r;
+  }
+
   Services& s_;
   TokenCache token_cache_;
+  Idempotency idempotency_;
   std::vector<std::unique_ptr<Entry>> entries_;
   metrics::Counter* unmatched_;
 };
@@ -260,6 +290,10 @@ void TokenCache::put(std::string secret, governance::Token token, std::int64_t n
 void TokenCache::clear() {
   std::unique_lock lock(mu_);
   entries_.clear();
+}
+
+Result<std::int64_t> prune_idempotency_keys(storage::Database& db, std::int64_t before_ms) {
+  return db.write([&](storage::Tx& tx) { return Idempotency::prune(tx, before_ms); });
 }
 
 // ---- helpers shared by resource files ----

@@ -13,6 +13,7 @@
 #include "fondaco/api/app.h"
 #include "fondaco/governance/tokens.h"
 #include "fondaco/platform/json.h"
+#include "idempotency.h"
 
 namespace fondaco::api {
 
@@ -43,8 +44,27 @@ struct Ctx {
   Params query;  // decoded query parameters
   std::optional<governance::Token> token;
   TokenCache& token_cache;
+  std::optional<IdempotencyKey> idem;  // set on POSTs that carry an Idempotency-Key
+  bool idem_recorded = false;
   std::int64_t now_ms() const { return s.clock.now_ms(); }
 };
+
+// Runs `work` in one write transaction, renders its result into the response and, when the
+// request carries an Idempotency-Key, records that response in the same transaction.
+// Every state-changing handler goes through here. store_body=false for responses holding a
+// secret (see idempotency.h).
+template <typename Work, typename Render>
+Result<Response> commit(Ctx& c, Work&& work, Render&& render, bool store_body = true) {
+  Response out;
+  FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) -> Result<void> {
+    auto value = FONDACO_TRY(work(tx));
+    out = render(value);
+    if (c.idem) FONDACO_TRY(Idempotency::record(tx, *c.idem, out, store_body, c.now_ms()));
+    return ok();
+  }));
+  c.idem_recorded = c.idem.has_value();
+  return out;
+}
 
 using RouteFn = std::function<Result<Response>(Ctx&)>;
 

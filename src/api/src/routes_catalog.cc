@@ -158,12 +158,13 @@ Response product_response(int status, const Product& p) {
 Result<Response> create_product(Ctx& c) {
   auto doc = FONDACO_TRY(json_body(c));
   auto in = FONDACO_TRY(read_product(doc->root()));
-  auto p = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
-    return c.s.catalog.create(tx, in, c.now_ms());
-  }));
-  Response r = product_response(201, p);
-  r.set_header("Location", "/api/v1/products/" + std::to_string(p.id));
-  return r;
+  return commit(
+      c, [&](storage::Tx& tx) { return c.s.catalog.create(tx, in, c.now_ms()); },
+      [](const Product& p) {
+        Response r = product_response(201, p);
+        r.set_header("Location", "/api/v1/products/" + std::to_string(p.id));
+        return r;
+      });
 }
 
 Result<Response> list_products(Ctx& c) {
@@ -202,18 +203,16 @@ Result<Response> patch_product(Ctx& c) {
   const auto id = FONDACO_TRY(path_id(c, "id"));
   auto doc = FONDACO_TRY(json_body(c));
   auto patch = FONDACO_TRY(read_patch(doc->root()));
-  auto p = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
-    return c.s.catalog.update(tx, id, patch, c.now_ms());
-  }));
-  return product_response(200, p);
+  return commit(
+      c, [&](storage::Tx& tx) { return c.s.catalog.update(tx, id, patch, c.now_ms()); },
+      [](const Product& p) { return product_response(200, p); });
 }
 
 Result<Response> archive_product(Ctx& c) {
   const auto id = FONDACO_TRY(path_id(c, "id"));
-  auto p = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
-    return c.s.catalog.archive(tx, id, c.now_ms());
-  }));
-  return product_response(200, p);
+  return commit(
+      c, [&](storage::Tx& tx) { return c.s.catalog.archive(tx, id, c.now_ms()); },
+      [](const Product& p) { return product_response(200, p); });
 }
 
 Result<Response> get_variant(Ctx& c) {
@@ -255,12 +254,13 @@ Result<Response> create_price_list(Ctx& c) {
   in.currency = FONDACO_TRY(o.opt_string("currency", {3, 3, false})).value_or("EUR");
   in.customer_group = FONDACO_TRY(o.opt_string("customer_group", {limits::kMaxCodeChars, 1, false}));
   FONDACO_TRY(o.finish());
-  auto l = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
-    return c.s.catalog.create_price_list(tx, in, c.now_ms());
-  }));
-  json::Writer w;
-  write_price_list(w, l);
-  return json_response(201, w.take());
+  return commit(
+      c, [&](storage::Tx& tx) { return c.s.catalog.create_price_list(tx, in, c.now_ms()); },
+      [](const catalog::PriceList& l) {
+        json::Writer w;
+        write_price_list(w, l);
+        return json_response(201, w.take());
+      });
 }
 
 Result<Response> list_price_lists(Ctx& c) {

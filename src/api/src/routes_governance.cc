@@ -28,14 +28,18 @@ Result<Response> create_token(Ctx& c) {
                 "must be one of admin, manager, marketing, purchasing, logistics, customer_care, "
                 "accounting, integration",
                 "role");
-  auto created = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
-    return c.s.tokens.create(tx, name, *role, c.s.random, c.now_ms());
-  }));
-  json::Writer w;
-  write_token(w, created.token, &created.secret);
-  Response r = json_response(201, w.take());
-  r.set_header("Cache-Control", "no-store");
-  return r;
+  // The response holds the secret: an Idempotency-Key is honoured (no second token on a
+  // retry) but the body is not stored (store_body = false).
+  return commit(
+      c, [&](storage::Tx& tx) { return c.s.tokens.create(tx, name, *role, c.s.random, c.now_ms()); },
+      [](const governance::CreatedToken& created) {
+        json::Writer w;
+        write_token(w, created.token, &created.secret);
+        Response r = json_response(201, w.take());
+        r.set_header("Cache-Control", "no-store");
+        return r;
+      },
+      /*store_body=*/false);
 }
 
 Result<Response> list_tokens(Ctx& c) {
@@ -53,13 +57,15 @@ Result<Response> list_tokens(Ctx& c) {
 
 Result<Response> revoke_token(Ctx& c) {
   const auto id = FONDACO_TRY(path_id(c, "id"));
-  auto t = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
-    return c.s.tokens.revoke(tx, id, c.now_ms());
-  }));
+  auto r = commit(
+      c, [&](storage::Tx& tx) { return c.s.tokens.revoke(tx, id, c.now_ms()); },
+      [](const governance::Token& t) {
+        json::Writer w;
+        write_token(w, t);
+        return json_response(200, w.take());
+      });
   c.token_cache.clear();  // revocation takes effect on this node's next request
-  json::Writer w;
-  write_token(w, t);
-  return json_response(200, w.take());
+  return r;
 }
 
 }  // namespace

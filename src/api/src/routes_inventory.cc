@@ -37,6 +37,18 @@ void write_reservation(json::Writer& w, const Reservation& r) {
   w.kv("updated_at", format_rfc3339_ms(r.updated_at)).end_object();
 }
 
+Response move_response(int status, const Move& m) {
+  json::Writer w;
+  write_move(w, m);
+  return json_response(status, w.take());
+}
+
+Response reservation_response(int status, const Reservation& r) {
+  json::Writer w;
+  write_reservation(w, r);
+  return json_response(status, w.take());
+}
+
 Result<void> require_sku(Ctx& c, storage::Tx& tx, const std::string& sku) {
   if (!FONDACO_TRY(c.s.catalog.sku_exists(tx, sku)))
     return fail(ErrorCode::invalid_argument, "unknown SKU", "sku");
@@ -60,12 +72,13 @@ Result<Response> create_location(Ctx& c) {
   in.parent = FONDACO_TRY(o.opt_string("parent", kCode));
   in.pick_order = FONDACO_TRY(o.opt_int("pick_order", {0, 1'000'000'000})).value_or(0);
   FONDACO_TRY(o.finish());
-  auto l = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
-    return c.s.inventory.create_location(tx, in, c.now_ms());
-  }));
-  json::Writer w;
-  write_location(w, l);
-  return json_response(201, w.take());
+  return commit(
+      c, [&](storage::Tx& tx) { return c.s.inventory.create_location(tx, in, c.now_ms()); },
+      [](const Location& l) {
+        json::Writer w;
+        write_location(w, l);
+        return json_response(201, w.take());
+      });
 }
 
 Result<Response> list_locations(Ctx& c) {
@@ -104,13 +117,13 @@ Result<Response> create_move(Ctx& c) {
   in.reason = FONDACO_TRY(o.req_string("reason", {32, 1, false}));
   in.reference = FONDACO_TRY(o.opt_string("reference", kReference)).value_or("");
   FONDACO_TRY(o.finish());
-  auto m = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) -> Result<Move> {
-    FONDACO_TRY(require_sku(c, tx, in.sku));
-    return c.s.inventory.move(tx, in, c.now_ms());
-  }));
-  json::Writer w;
-  write_move(w, m);
-  return json_response(201, w.take());
+  return commit(
+      c,
+      [&](storage::Tx& tx) -> Result<Move> {
+        FONDACO_TRY(require_sku(c, tx, in.sku));
+        return c.s.inventory.move(tx, in, c.now_ms());
+      },
+      [](const Move& m) { return move_response(201, m); });
 }
 
 Result<Response> create_count(Ctx& c) {
@@ -121,16 +134,21 @@ Result<Response> create_count(Ctx& c) {
   const auto counted = FONDACO_TRY(o.req_int("counted", {0, limits::kMaxQuantity * 1000}));
   const auto reference = FONDACO_TRY(o.opt_string("reference", kReference)).value_or("");
   FONDACO_TRY(o.finish());
-  auto m = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) -> Result<std::optional<Move>> {
-    FONDACO_TRY(require_sku(c, tx, sku));
-    return c.s.inventory.count(tx, sku, location, counted, reference, c.now_ms());
-  }));
-  json::Writer w;
-  w.begin_object().kv("sku", sku).kv("location", location).kv("counted", counted).key("move");
-  if (m) write_move(w, *m);
-  else w.null();
-  w.end_object();
-  return json_response(m ? 201 : 200, w.take());
+  return commit(
+      c,
+      [&](storage::Tx& tx) -> Result<std::optional<Move>> {
+        FONDACO_TRY(require_sku(c, tx, sku));
+        return c.s.inventory.count(tx, sku, location, counted, reference, c.now_ms());
+      },
+      [&](const std::optional<Move>& m) {
+        json::Writer w;
+        w.begin_object().kv("sku", sku).kv("location", location).kv("counted", counted);
+        w.key("move");
+        if (m) write_move(w, *m);
+        else w.null();
+        w.end_object();
+        return json_response(m ? 201 : 200, w.take());
+      });
 }
 
 Result<Response> get_stock(Ctx& c) {
@@ -179,41 +197,33 @@ Result<Response> create_reservation(Ctx& c) {
   in.reference = FONDACO_TRY(o.req_string("reference", {limits::kMaxShortTextChars, 1, false}));
   in.ttl_ms = FONDACO_TRY(o.opt_int("ttl_ms", {1, limits::kMaxReservationTtlMs}));
   FONDACO_TRY(o.finish());
-  auto r = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) -> Result<Reservation> {
-    FONDACO_TRY(require_sku(c, tx, in.sku));
-    return c.s.inventory.reserve(tx, in, c.now_ms());
-  }));
-  json::Writer w;
-  write_reservation(w, r);
-  return json_response(201, w.take());
+  return commit(
+      c,
+      [&](storage::Tx& tx) -> Result<Reservation> {
+        FONDACO_TRY(require_sku(c, tx, in.sku));
+        return c.s.inventory.reserve(tx, in, c.now_ms());
+      },
+      [](const Reservation& r) { return reservation_response(201, r); });
 }
 
 Result<Response> get_reservation(Ctx& c) {
   const auto id = FONDACO_TRY(path_id(c, "id"));
   auto r = FONDACO_TRY(c.s.db.read([&](storage::Tx& tx) { return c.s.inventory.reservation(tx, id); }));
-  json::Writer w;
-  write_reservation(w, r);
-  return json_response(200, w.take());
+  return reservation_response(200, r);
 }
 
 Result<Response> commit_reservation(Ctx& c) {
   const auto id = FONDACO_TRY(path_id(c, "id"));
-  auto m = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
-    return c.s.inventory.commit(tx, id, c.now_ms());
-  }));
-  json::Writer w;
-  write_move(w, m);
-  return json_response(200, w.take());
+  return commit(
+      c, [&](storage::Tx& tx) { return c.s.inventory.commit(tx, id, c.now_ms()); },
+      [](const Move& m) { return move_response(200, m); });
 }
 
 Result<Response> release_reservation(Ctx& c) {
   const auto id = FONDACO_TRY(path_id(c, "id"));
-  auto r = FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) {
-    return c.s.inventory.release(tx, id, c.now_ms());
-  }));
-  json::Writer w;
-  write_reservation(w, r);
-  return json_response(200, w.take());
+  return commit(
+      c, [&](storage::Tx& tx) { return c.s.inventory.release(tx, id, c.now_ms()); },
+      [](const Reservation& r) { return reservation_response(200, r); });
 }
 
 Access stock_writers() {

@@ -3,29 +3,49 @@
 // complete request to the Handler and writes back its Response (keep-alive, pipelining,
 // Expect: 100-continue, problem+json replies for transport-level errors).
 //
-// Threading model: one io_context run by N threads. The acceptor lives on its own strand;
-// every connection (Session) lives on its own strand, so a session's state is only ever
-// touched by one thread at a time and needs no lock. The handler runs synchronously on
-// the session's I/O thread, so different connections call it concurrently. The only state
-// shared across threads is the session registry (mutex + condition variable, used by
-// stop() to find idle sessions and to wait for busy ones) and a few atomics
-// (stopping flag, open-connection count, bound port). start()/stop() serialise on their
-// own mutex and may be called from any thread except an I/O thread (i.e. not from a
-// handler), since stop() joins the I/O threads.
+// Threading model: N workers, each an io_context (concurrency hint 1) run by exactly one
+// thread. A single acceptor lives on worker 0 and hands accepted sockets round-robin to
+// the workers; a connection (Session) then lives on its worker for its whole life, so its
+// state is only ever touched by that one thread and needs neither a lock nor a strand.
+// The handler runs synchronously on the session's worker thread, so different connections
+// call it concurrently. The only state shared across threads is the session registry
+// (mutex + condition variable, touched once per connection and by stop() to find idle
+// sessions and to wait for busy ones) and a few atomics (stopping flag, open-connection
+// count, bound port). start()/stop() serialise on their own mutex and may be called from
+// any thread except a worker thread (i.e. not from a handler), since stop() joins them.
+//
+// Per request the transport does as little as it can: the session reads with plain
+// async_read_some into one reused buffer and feeds Beast's basic_parser itself (a parser
+// that fills a reused Request directly, so no intermediate Beast message); the response
+// header is serialised into a reused string and written together with the body by one
+// non-blocking write attempt, falling back to async_write only when the socket buffer is
+// full. Timeouts use a per-session deadline checked by one lazily re-armed timer: moving
+// the deadline later is a plain store, so a busy keep-alive connection costs no timer
+// operation per request. The deadlines are:
+//   idle      kIdleTimeoutMs from the end of a response until the next request's first byte;
+//   reading   kRequestReadTimeoutMs from that first byte for the whole request (header,
+//             100 Continue, body);
+//   writing   kRequestReadTimeoutMs for writing a response;
+//   lingering kLingerTime after an error reply (see do_linger).
+// A session is "idle" for graceful shutdown when it has no buffered bytes and no parser
+// progress; stop() closes those at once and lets the others finish their exchange.
 // clang-format off
 #include <utility>  // first: Boost 1.74 Asio needs it under g++ 12 in C++23 mode
 // clang-format on
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -34,7 +54,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -94,7 +113,14 @@ void Response::set_header(std::string name, std::string value) {
 namespace {
 
 using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using Acceptor = net::basic_socket_acceptor<tcp, Executor>;
+using Timer = net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor>;
 
+constexpr auto kIdleTimeout = std::chrono::milliseconds(limits::kIdleTimeoutMs);
+constexpr auto kRequestTimeout = std::chrono::milliseconds(limits::kRequestReadTimeoutMs);
 // How long a connection we are closing after an error reply may keep sending (we discard
 // it) so that the client reads our reply instead of a TCP reset.
 constexpr auto kLingerTime = 2s;
@@ -102,6 +128,15 @@ constexpr std::size_t kLingerMaxBytes = 4 * limits::kMaxRequestBodyBytes;
 // After the grace period, how long stop() waits for force-closed sessions to unwind.
 constexpr auto kForceCloseWait = 1s;
 constexpr std::size_t kReadChunk = 8 * 1024;
+constexpr std::size_t kMaxReadSize = 64 * 1024;
+// A session's timer is never armed further ahead than this, so that moving a deadline
+// later (every request does) needs no timer operation; an armed timer that fires before
+// the deadline simply re-arms.
+constexpr auto kTimerStep = kRequestTimeout;
+// Request bodies larger than this do not keep their buffer for the next request.
+constexpr std::size_t kKeepBodyCapacity = 64 * 1024;
+// Beast stored header fields with 16-bit offsets; longer response fields were rejected.
+constexpr std::size_t kMaxFieldPart = 65535 - 2;
 
 std::string json_escape(std::string_view s) {
   std::string out;
@@ -149,6 +184,13 @@ Response problem(int status, std::string_view title, std::string_view code,
 
 bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
+// Optional whitespace around field values is not part of the value (RFC 7230 3.2).
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 bool is_syntax_error(const beast::error_code& ec) {
   if (ec.category() != make_error_code(http::error::bad_method).category()) return false;
   switch (static_cast<http::error>(ec.value())) {
@@ -172,34 +214,103 @@ bool is_syntax_error(const beast::error_code& ec) {
   }
 }
 
-// Converts a handler's Response into a Beast message. `keep_alive` may be turned off by a
-// handler-supplied "Connection: close"; the server owns Content-Length, Transfer-Encoding,
-// Connection and Server.
-http::response<http::string_body> to_wire(Response r, unsigned version, bool keep_alive,
-                                          bool head) {
-  if (r.status < 100 || r.status > 599)
-    r = problem(500, "Internal Server Error", "internal", "handler returned an invalid status");
-  http::response<http::string_body> res;
-  res.version(version);
-  res.result(static_cast<unsigned>(r.status));
-  for (Header& h : r.headers) {
-    if (h.name.empty() || has_crlf(h.name) || has_crlf(h.value)) continue;
-    if (iequals(h.name, "Connection")) {
+// Response serialisation ----------------------------------------------------------------
+//
+// The server owns Content-Length, Transfer-Encoding, Connection and Server; header fields
+// with an empty name or a CR/LF are dropped; values lose surrounding whitespace; fields of
+// the same name (case-insensitive) are sent together, in order, where the first of them
+// was. A handler-supplied "Connection: close" turns keep-alive off.
+
+// Whether a handler's field goes onto the wire as it is.
+bool passes_through(const Header& h) {
+  if (h.name.empty() || has_crlf(h.name) || has_crlf(h.value)) return false;
+  return !iequals(h.name, "Connection") && !iequals(h.name, "Content-Length") &&
+         !iequals(h.name, "Transfer-Encoding") && !iequals(h.name, "Server");
+}
+
+bool valid_response(const Response& r) {
+  if (r.status < 100 || r.status > 599) return false;
+  for (const Header& h : r.headers) {
+    if (passes_through(h) && (h.name.size() > kMaxFieldPart || h.value.size() > kMaxFieldPart))
+      return false;
+  }
+  return true;
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+template <class Int>
+void append_number(std::string& out, Int n) {
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, res.ptr);
+}
+
+// Writes the status line and header of `r` into `head` (replacing its contents) and moves
+// the body, if it is to be sent, into `body`. Returns whether the connection stays open.
+bool serialize(Response r, unsigned version, bool keep_alive, bool head_request,
+               std::string& head, std::string& body) {
+  if (!valid_response(r)) {
+    const bool bad_status = r.status < 100 || r.status > 599;
+    r = problem(500, "Internal Server Error", "internal",
+                bad_status ? "handler returned an invalid status"
+                           : "handler returned an oversized header");
+  }
+  head.clear();
+  head.append("HTTP/");
+  head.push_back(static_cast<char>('0' + version / 10 % 10));
+  head.push_back('.');
+  head.push_back(static_cast<char>('0' + version % 10));
+  head.push_back(' ');
+  append_number(head, r.status);
+  head.push_back(' ');
+  head.append(sv(http::obsolete_reason(static_cast<http::status>(r.status))));
+  head.append("\r\n");
+  const auto& fields = r.headers;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const Header& h = fields[i];
+    if (iequals(h.name, "Connection") && !has_crlf(h.value) && !has_crlf(h.name)) {
       if (iequals(h.value, "close")) keep_alive = false;
       continue;
     }
-    if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding") ||
-        iequals(h.name, "Server")) {
-      continue;
+    if (!passes_through(h)) continue;
+    bool grouped_earlier = false;
+    for (std::size_t j = 0; j < i && !grouped_earlier; ++j)
+      grouped_earlier = passes_through(fields[j]) && iequals(fields[j].name, h.name);
+    if (grouped_earlier) continue;
+    append_field(head, h.name, trim_ows(h.value));
+    for (std::size_t k = i + 1; k < fields.size(); ++k) {
+      if (passes_through(fields[k]) && iequals(fields[k].name, h.name))
+        append_field(head, fields[k].name, trim_ows(fields[k].value));
     }
-    res.insert(h.name, h.value);
   }
-  res.set(http::field::server, "fondaco");
+  head.append("Server: fondaco\r\n");
   const bool no_body = r.status < 200 || r.status == 204 || r.status == 304;
-  if (!no_body) res.content_length(r.body.size());
-  if (!no_body && !head) res.body() = std::move(r.body);
-  res.keep_alive(keep_alive);
-  return res;
+  if (!no_body) {
+    head.append("Content-Length: ");
+    append_number(head, r.body.size());
+    head.append("\r\n");
+  }
+  if (version < 11 && keep_alive) head.append("Connection: keep-alive\r\n");
+  if (version >= 11 && !keep_alive) head.append("Connection: close\r\n");
+  head.append("\r\n");
+  if (!no_body && !head_request) {
+    body = std::move(r.body);
+  } else {
+    body.clear();
+  }
+  return keep_alive;
+}
+
+std::string serialized(Response r) {
+  std::string head, body;
+  serialize(std::move(r), 11, false, false, head, body);
+  return head + body;
 }
 
 std::string endpoint_text(const tcp::endpoint& ep) {
@@ -209,34 +320,149 @@ std::string endpoint_text(const tcp::endpoint& ep) {
   return ip + ":" + std::to_string(ep.port());
 }
 
+// Request parsing -----------------------------------------------------------------------
+
+// Beast's HTTP/1 parser, producing straight into a Request that the session reuses from
+// one request to the next (its strings and header vector keep their capacity). Header
+// fields of the same name are kept together, in order, where the first of them was (as a
+// Beast message did); values lose surrounding whitespace.
+class RequestParser final : public http::basic_parser<true> {
+ public:
+  explicit RequestParser(Request& req) : req_(req) {
+    req_.method.clear();
+    req_.target.clear();
+    req_.body.clear();
+    header_limit(static_cast<std::uint32_t>(limits::kMaxRequestHeaderBytes));
+    body_limit(limits::kMaxRequestBodyBytes);
+    eager(false);  // stop after the header: the session decides on 100 Continue there
+  }
+
+  unsigned version() const { return version_; }
+  bool head_request() const { return verb_ == http::verb::head; }
+  // Keep-alive as the first Connection field and the version say (after the header).
+  bool keeps_alive() const { return keep_alive_; }
+  // An HTTP/1.1 request whose first Expect field is "100-continue" (after the header).
+  bool expects_continue() const { return expect_continue_; }
+
+ private:
+  void on_request_impl(http::verb method, beast::string_view method_str,
+                       beast::string_view target, int version, beast::error_code&) override {
+    verb_ = method;
+    req_.method.assign(method_str.data(), method_str.size());
+    req_.target.assign(target.data(), target.size());
+    version_ = static_cast<unsigned>(version);
+  }
+
+  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
+
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value,
+                     beast::error_code&) override {
+    auto& hs = req_.headers;
+    const std::string_view n = sv(name);
+    const std::string_view v = trim_ows(sv(value));
+    // Position: right after the last field with this name, else at the end.
+    std::size_t pos = count_;
+    for (std::size_t i = count_; i > 0; --i) {
+      if (iequals(hs[i - 1].name, n)) {
+        pos = i;
+        break;
+      }
+    }
+    if (count_ < hs.size()) {
+      hs[count_].name.assign(n);
+      hs[count_].value.assign(v);
+    } else {
+      hs.push_back(Header{std::string(n), std::string(v)});
+    }
+    ++count_;
+    if (pos != count_ - 1) {
+      const auto first = hs.begin() + static_cast<std::ptrdiff_t>(pos);
+      const auto last = hs.begin() + static_cast<std::ptrdiff_t>(count_);
+      std::rotate(first, last - 1, last);
+    }
+  }
+
+  void on_header_impl(beast::error_code&) override {
+    auto& hs = req_.headers;
+    hs.erase(hs.begin() + static_cast<std::ptrdiff_t>(count_), hs.end());
+    const Header* connection = nullptr;
+    const Header* expect = nullptr;
+    for (const Header& h : hs) {
+      if (!connection && iequals(h.name, "Connection")) connection = &h;
+      if (!expect && iequals(h.name, "Expect")) expect = &h;
+    }
+    if (!connection) {
+      keep_alive_ = version_ >= 11;
+    } else {
+      http::token_list tokens{beast::string_view(connection->value)};
+      keep_alive_ = version_ < 11 ? tokens.exists("keep-alive") : !tokens.exists("close");
+    }
+    expect_continue_ = version_ >= 11 && expect && iequals(expect->value, "100-continue");
+  }
+
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                         beast::error_code&) override {
+    if (length) req_.body.reserve(static_cast<std::size_t>(*length));
+  }
+
+  std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    req_.body.append(body.data(), body.size());
+    return body.size();
+  }
+
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
+                                 beast::error_code&) override {
+    req_.body.append(body.data(), body.size());
+    return body.size();
+  }
+
+  void on_finish_impl(beast::error_code&) override {}
+
+  Request& req_;
+  std::size_t count_ = 0;
+  unsigned version_ = 11;
+  http::verb verb_ = http::verb::unknown;
+  bool keep_alive_ = false;
+  bool expect_continue_ = false;
+};
+
 class Session;
+
+// One I/O thread and everything that runs on it.
+struct Worker {
+  net::io_context ioc{1};
+  std::optional<net::executor_work_guard<Executor>> work;
+  std::thread thread;
+};
 
 class ServerImpl final : public HttpServer {
  public:
   ServerImpl(ServerOptions options, Handler handler);
-  ~ServerImpl() override { stop(); }
+  ~ServerImpl() override;
 
   Result<void> start() override;
   std::uint16_t port() const override { return port_.load(); }
   void stop() override;
   std::size_t open_connections() const override { return open_.load(); }
 
-  // Used by sessions (any I/O thread).
+  // Used by sessions (any worker thread).
   const Handler& handler() const { return handler_; }
-  bool stopping() const { return stopping_.load(); }
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
   bool register_session(const std::shared_ptr<Session>& s, std::uint64_t& id);
   void unregister_session(std::uint64_t id);
 
  private:
   Result<void> listen();
   void do_accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
-  void reject_overloaded(tcp::socket& socket);
-  void run_thread();
+  void on_accept(beast::error_code ec, Socket socket);
+  void reject_overloaded(Socket& socket);
+  static void run_thread(Worker& w);
   std::vector<std::shared_ptr<Session>> live_sessions();
   bool wait_sessions(std::chrono::steady_clock::duration d);
 
-  // Declared before ioc_: sessions destroyed when ioc_ is destroyed still touch these.
+  // Declared before workers_: sessions destroyed with their io_context still touch these.
   ServerOptions options_;
   Handler handler_;
   int thread_count_;
@@ -252,20 +478,25 @@ class ServerImpl final : public HttpServer {
   bool started_ = false;
   bool stopped_ = false;
 
-  net::io_context ioc_;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
-  tcp::acceptor acceptor_;
-  net::steady_timer accept_retry_;
-  std::vector<std::thread> threads_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  // On worker 0; touched only there while the workers run. Optional only to control the
+  // teardown order (see the destructor).
+  std::optional<Acceptor> acceptor_;
+  std::optional<Timer> accept_retry_;
+  std::size_t next_worker_ = 0;
 };
 
-// One TCP connection. All members are touched only on the session's strand.
+// One TCP connection. All members are touched only on the session's worker thread.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(ServerImpl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+  Session(ServerImpl& server, Socket socket)
+      : server_(server), socket_(std::move(socket)), timer_(socket_.get_executor()) {
     beast::error_code ec;
-    const auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = endpoint_text(ep);
+    const auto ep = socket_.remote_endpoint(ec);
+    if (!ec) req_.remote_address = endpoint_text(ep);
+    // Writes are first tried in place; the asynchronous operations still work as usual.
+    socket_.non_blocking(true, ec);
+    buffer_.reserve(kReadChunk);
   }
   ~Session() {
     if (id_ != 0) server_.unregister_session(id_);
@@ -274,10 +505,11 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
 
   void set_id(std::uint64_t id) { id_ = id; }
-  net::any_io_executor executor() { return stream_.get_executor(); }
+  Executor executor() { return socket_.get_executor(); }
 
   void start() {
-    net::dispatch(executor(), beast::bind_front_handler(&Session::do_idle, shared_from_this()));
+    if (state_ == State::closed) return;
+    process();
   }
   // stop() phase 1: close if waiting for a request; busy sessions finish their exchange.
   void on_shutdown() {
@@ -287,130 +519,157 @@ class Session : public std::enable_shared_from_this<Session> {
   void force_close() { close(); }
 
  private:
+  // idle: no byte of the next request yet; reading: a request is arriving (including the
+  // 100 Continue write); busy: handling it and writing the response.
   enum class State { idle, reading, busy, lingering, closed };
   enum class After { next_request, close, linger };
 
-  void do_idle();
-  void on_first_bytes(beast::error_code ec, std::size_t n);
-  void do_read_header();
-  void on_header(beast::error_code ec, std::size_t n);
+  void process();
+  void begin_request();
+  void read();
+  void on_read(beast::error_code ec, std::size_t n);
+  bool write_continue();
   void on_continue_written(beast::error_code ec, std::size_t n);
-  void do_read_body();
-  void on_body(beast::error_code ec, std::size_t n);
+  bool respond();
   void on_read_error(beast::error_code ec);
   Response invoke(const Request& req);
-  void send(Response r, unsigned version, bool keep_alive, bool head, After after);
+  bool send(Response r, unsigned version, bool keep_alive, bool head, After after);
+  bool write(std::array<net::const_buffer, 2> bufs, bool response);
   void on_write(beast::error_code ec, std::size_t n);
+  bool after_write();
   void do_linger();
+  void linger_read();
   void on_linger_read(beast::error_code ec, std::size_t n);
+  void set_deadline(Clock::duration d);
+  void arm_timer(Clock::time_point at);
+  void on_timer(beast::error_code ec, std::uint64_t generation);
   void close();
 
   ServerImpl& server_;
-  beast::tcp_stream stream_;
+  Socket socket_;
+  Timer timer_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::empty_body> continue_{http::status::continue_, 11};
-  http::response<http::string_body> res_;
-  std::string remote_;
+  Request req_;
+  std::optional<RequestParser> parser_;
+  std::string head_;  // serialised status line and header of the response being written
+  std::string body_;  // its body
   std::uint64_t id_ = 0;
   State state_ = State::idle;
   After after_ = After::close;
   std::size_t lingered_ = 0;
+  Clock::time_point deadline_{};
+  Clock::time_point timer_at_{};
+  bool timer_armed_ = false;
+  std::uint64_t timer_generation_ = 0;
 };
 
 // Session ------------------------------------------------------------------------------
 
-// Waits for the first byte of the next request under the idle timeout. Bytes already
-// buffered (a pipelined request) skip the wait.
-void Session::do_idle() {
-  state_ = State::idle;
-  if (server_.stopping()) return close();
-  if (buffer_.size() > 0) return do_read_header();
-  stream_.expires_after(std::chrono::milliseconds(limits::kIdleTimeoutMs));
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
-                          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
-}
-
-void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
-  if (ec || state_ == State::closed) return close();
-  buffer_.commit(n);
-  do_read_header();
-}
-
-void Session::do_read_header() {
-  state_ = State::reading;
-  parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(limits::kMaxRequestHeaderBytes));
-  parser_->body_limit(limits::kMaxRequestBodyBytes);
-  // One deadline covers the whole request (header, 100 Continue, body).
-  stream_.expires_after(std::chrono::milliseconds(limits::kRequestReadTimeoutMs));
-  http::async_read_header(stream_, buffer_, *parser_,
-                          beast::bind_front_handler(&Session::on_header, shared_from_this()));
-}
-
-void Session::on_header(beast::error_code ec, std::size_t) {
-  if (ec) return on_read_error(ec);
-  if (parser_->is_done()) return on_body({}, 0);
-  const auto& req = parser_->get();
-  if (req.version() >= 11 && iequals(sv(req[http::field::expect]), "100-continue")) {
-    // The declared length is within the limit, else the header read failed above.
-    http::async_write(stream_, continue_,
-                      beast::bind_front_handler(&Session::on_continue_written, shared_from_this()));
-    return;
+// Drives the connection until it has to wait for the network: parses what is buffered,
+// answers complete requests (writes that complete in place loop straight on to the next,
+// pipelined, request) and otherwise starts the one asynchronous operation it waits for.
+void Session::process() {
+  for (;;) {
+    if (state_ == State::idle) {
+      if (server_.stopping()) return close();
+      if (buffer_.size() == 0) {
+        set_deadline(kIdleTimeout);
+        return read();
+      }
+      begin_request();
+    }
+    bool need_more = buffer_.size() == 0;
+    if (!need_more) {
+      beast::error_code ec;
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) {
+        need_more = true;
+      } else if (ec) {
+        return on_read_error(ec);
+      }
+    }
+    if (parser_->is_done()) {
+      if (!respond()) return;
+      continue;
+    }
+    if (parser_->is_header_done() && !parser_->eager()) {
+      // The header is complete and a body follows: from now on parse eagerly.
+      parser_->eager(true);
+      // The declared length is within the limit, else the header would have failed.
+      if (parser_->expects_continue() && !write_continue()) return;
+    }
+    if (need_more || buffer_.size() == 0) return read();
   }
-  do_read_body();
+}
+
+// The first byte of a request is here: one deadline now covers the whole request.
+void Session::begin_request() {
+  state_ = State::reading;
+  parser_.emplace(req_);
+  set_deadline(kRequestTimeout);
+}
+
+void Session::read() {
+  const std::size_t size = std::clamp(buffer_.capacity() - buffer_.size(), kReadChunk, kMaxReadSize);
+  socket_.async_read_some(buffer_.prepare(size),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->on_read(ec, n);
+                          });
+}
+
+// Timeouts, resets, end of stream and cancellation close the connection silently.
+void Session::on_read(beast::error_code ec, std::size_t n) {
+  if (state_ == State::closed) return;
+  if (ec) return close();
+  buffer_.commit(n);
+  if (state_ == State::idle) begin_request();
+  process();
+}
+
+bool Session::write_continue() {
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  return write({net::buffer(kContinue.data(), kContinue.size()), net::const_buffer()}, false);
 }
 
 void Session::on_continue_written(beast::error_code ec, std::size_t) {
-  if (ec) return close();
-  do_read_body();
+  if (ec || state_ == State::closed) return close();
+  process();
 }
 
-void Session::do_read_body() {
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&Session::on_body, shared_from_this()));
-}
-
-void Session::on_body(beast::error_code ec, std::size_t) {
-  if (ec) return on_read_error(ec);
+bool Session::respond() {
   state_ = State::busy;
-  auto msg = parser_->release();
+  const unsigned version = parser_->version();
+  const bool keep_alive = parser_->keeps_alive();
+  const bool head = parser_->head_request();
   parser_.reset();
-  Request req;
-  req.method = std::string(sv(msg.method_string()));
-  req.target = std::string(sv(msg.target()));
-  req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
-  for (const auto& f : msg) {
-    req.headers.push_back(Header{std::string(sv(f.name_string())), std::string(sv(f.value()))});
-  }
-  req.body = std::move(msg.body());
-  req.remote_address = remote_;
-  Response res = invoke(req);
-  send(std::move(res), msg.version(), msg.keep_alive(), msg.method() == http::verb::head,
-       After::next_request);
+  Response res = invoke(req_);
+  if (req_.body.capacity() > kKeepBodyCapacity) std::string().swap(req_.body);
+  return send(std::move(res), version, keep_alive, head, After::next_request);
 }
 
 // Transport errors: limits and syntax get a problem+json reply, then the connection is
-// closed; timeouts, resets, end of stream and cancellation close it silently.
+// closed (after lingering).
 void Session::on_read_error(beast::error_code ec) {
   if (state_ == State::closed) return;
   state_ = State::busy;
   if (ec == http::error::body_limit) {
-    return send(
-        problem(413, "Payload Too Large", "payload_too_large",
-                "request body exceeds " + std::to_string(limits::kMaxRequestBodyBytes) + " bytes"),
-        11, false, false, After::linger);
+    send(problem(413, "Payload Too Large", "payload_too_large",
+                 "request body exceeds " + std::to_string(limits::kMaxRequestBodyBytes) + " bytes"),
+         11, false, false, After::linger);
+    return;
   }
   if (ec == http::error::header_limit) {
-    return send(problem(431, "Request Header Fields Too Large", "invalid_argument",
-                        "request header exceeds " + std::to_string(limits::kMaxRequestHeaderBytes) +
-                            " bytes"),
-                11, false, false, After::linger);
+    send(problem(431, "Request Header Fields Too Large", "invalid_argument",
+                 "request header exceeds " + std::to_string(limits::kMaxRequestHeaderBytes) +
+                     " bytes"),
+         11, false, false, After::linger);
+    return;
   }
   if (is_syntax_error(ec)) {
-    return send(
-        problem(400, "Bad Request", "invalid_argument", "malformed HTTP request: " + ec.message()),
-        11, false, false, After::linger);
+    send(problem(400, "Bad Request", "invalid_argument", "malformed HTTP request: " + ec.message()),
+         11, false, false, After::linger);
+    return;
   }
   close();
 }
@@ -428,27 +687,75 @@ Response Session::invoke(const Request& req) {
   return problem(500, "Internal Server Error", "internal", "internal error");
 }
 
-void Session::send(Response r, unsigned version, bool keep_alive, bool head, After after) {
+// Returns true when the response went out at once and the session should go on with the
+// next request; false when it waits for the write, closed, or lingers.
+bool Session::send(Response r, unsigned version, bool keep_alive, bool head, After after) {
   const bool keep = keep_alive && after == After::next_request && !server_.stopping();
-  res_ = to_wire(std::move(r), version, keep, head);
+  const bool kept = serialize(std::move(r), version, keep, head, head_, body_);
   after_ = after;
-  if (after_ == After::next_request && !res_.keep_alive()) after_ = After::close;
-  stream_.expires_after(std::chrono::milliseconds(limits::kRequestReadTimeoutMs));
-  http::async_write(stream_, res_,
-                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  if (after_ == After::next_request && !kept) after_ = After::close;
+  set_deadline(kRequestTimeout);
+  if (!write({net::buffer(head_), net::buffer(body_)}, true)) return false;
+  return after_write();
+}
+
+// Writes what it can in place; the rest goes out asynchronously, completing in on_write
+// (a response) or on_continue_written. Returns true when everything was written in place.
+bool Session::write(std::array<net::const_buffer, 2> bufs, bool response) {
+  beast::error_code ec;
+  std::size_t n = socket_.write_some(bufs, ec);
+  if (ec == net::error::would_block || ec == net::error::try_again) {
+    ec = {};
+    n = 0;
+  }
+  if (ec) {
+    close();
+    return false;
+  }
+  for (auto& b : bufs) {
+    const std::size_t k = std::min(n, b.size());
+    b += k;
+    n -= k;
+  }
+  if (bufs[0].size() + bufs[1].size() == 0) return true;
+  auto self = shared_from_this();
+  if (response) {
+    net::async_write(socket_, bufs, [self](beast::error_code e, std::size_t k) {
+      self->on_write(e, k);
+    });
+  } else {
+    net::async_write(socket_, bufs, [self](beast::error_code e, std::size_t k) {
+      self->on_continue_written(e, k);
+    });
+  }
+  return false;
 }
 
 void Session::on_write(beast::error_code ec, std::size_t) {
-  res_ = {};
   if (ec || state_ == State::closed) return close();
+  if (after_write()) process();
+}
+
+// Returns true when the session should go on with the next request.
+bool Session::after_write() {
+  head_.clear();
+  if (body_.capacity() > kKeepBodyCapacity) {
+    std::string().swap(body_);
+  } else {
+    body_.clear();
+  }
   switch (after_) {
     case After::next_request:
-      return do_idle();
+      state_ = State::idle;
+      return true;
     case After::close:
-      return close();
+      close();
+      return false;
     case After::linger:
-      return do_linger();
+      do_linger();
+      return false;
   }
+  return false;
 }
 
 // After an error reply: stop sending, then discard what the client still sends for a
@@ -457,26 +764,58 @@ void Session::do_linger() {
   state_ = State::lingering;
   if (server_.stopping()) return close();
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
   buffer_.clear();
-  stream_.expires_after(kLingerTime);
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
-                          beast::bind_front_handler(&Session::on_linger_read, shared_from_this()));
+  set_deadline(kLingerTime);
+  linger_read();
+}
+
+void Session::linger_read() {
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->on_linger_read(ec, n);
+                          });
 }
 
 void Session::on_linger_read(beast::error_code ec, std::size_t n) {
   lingered_ += n;
   if (ec || state_ == State::closed || lingered_ > kLingerMaxBytes) return close();
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
-                          beast::bind_front_handler(&Session::on_linger_read, shared_from_this()));
+  linger_read();
+}
+
+// Moves the deadline; the timer is only touched when it would fire too late.
+void Session::set_deadline(Clock::duration d) {
+  const auto now = Clock::now();
+  deadline_ = now + d;
+  if (!timer_armed_ || deadline_ < timer_at_) arm_timer(std::min(deadline_, now + kTimerStep));
+}
+
+void Session::arm_timer(Clock::time_point at) {
+  timer_armed_ = true;
+  timer_at_ = at;
+  const std::uint64_t generation = ++timer_generation_;
+  timer_.expires_at(at);  // cancels a pending wait, whose handler then sees a stale generation
+  timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+    self->on_timer(ec, generation);
+  });
+}
+
+void Session::on_timer(beast::error_code ec, std::uint64_t generation) {
+  if (generation != timer_generation_ || state_ == State::closed) return;
+  timer_armed_ = false;
+  if (ec) return;
+  const auto now = Clock::now();
+  if (now >= deadline_) return close();  // timed out: close silently
+  arm_timer(std::min(deadline_, now + kTimerStep));
 }
 
 void Session::close() {
   if (state_ == State::closed) return;
   state_ = State::closed;
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.close();  // cancels pending operations and the timer
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);  // cancels pending operations
+  timer_.cancel();
 }
 
 // ServerImpl ---------------------------------------------------------------------------
@@ -486,13 +825,31 @@ int resolve_threads(int requested) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
+std::vector<std::unique_ptr<Worker>> make_workers(int n) {
+  std::vector<std::unique_ptr<Worker>> workers;
+  workers.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<Worker>());
+  return workers;
+}
+
 ServerImpl::ServerImpl(ServerOptions options, Handler handler)
     : options_(std::move(options)),
       handler_(std::move(handler)),
       thread_count_(resolve_threads(options_.threads)),
-      ioc_(thread_count_),
-      acceptor_(net::make_strand(ioc_)),
-      accept_retry_(acceptor_.get_executor()) {}
+      workers_(make_workers(thread_count_)) {
+  acceptor_.emplace(workers_.front()->ioc.get_executor());
+  accept_retry_.emplace(workers_.front()->ioc.get_executor());
+}
+
+// After stop() no thread runs. Worker 0's queue may still hold the (cancelled) accept
+// operation, which owns a not-yet-opened socket of another worker: destroy the acceptor,
+// then worker 0, then the others.
+ServerImpl::~ServerImpl() {
+  stop();
+  acceptor_.reset();
+  accept_retry_.reset();
+  for (auto& w : workers_) w.reset();
+}
 
 Result<void> ServerImpl::start() {
   std::lock_guard lock(lifecycle_mu_);
@@ -501,10 +858,12 @@ Result<void> ServerImpl::start() {
   }
   FONDACO_TRY(listen());
   started_ = true;
-  work_.emplace(net::make_work_guard(ioc_));
+  for (auto& w : workers_) w->work.emplace(net::make_work_guard(w->ioc));
   do_accept();
-  threads_.reserve(static_cast<std::size_t>(thread_count_));
-  for (int i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { run_thread(); });
+  for (auto& w : workers_) {
+    Worker* worker = w.get();
+    worker->thread = std::thread([worker] { run_thread(*worker); });
+  }
   return ok();
 }
 
@@ -512,44 +871,48 @@ Result<void> ServerImpl::listen() {
   const std::string where = options_.host + ":" + std::to_string(options_.port);
   auto failed = [&](const beast::error_code& ec) {
     beast::error_code ignored;
-    acceptor_.close(ignored);
+    acceptor_->close(ignored);
     return fail(ErrorCode::unavailable, "cannot listen on " + where + ": " + ec.message());
   };
   beast::error_code ec;
-  tcp::resolver resolver(ioc_);
+  tcp::resolver resolver(workers_.front()->ioc);
   const auto results =
       resolver.resolve(options_.host, std::to_string(options_.port),
                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec) return failed(ec);
   if (results.empty()) return failed(net::error::host_not_found);
   const tcp::endpoint endpoint = results.begin()->endpoint();
-  acceptor_.open(endpoint.protocol(), ec);
+  acceptor_->open(endpoint.protocol(), ec);
   if (ec) return failed(ec);
-  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  acceptor_->set_option(net::socket_base::reuse_address(true), ec);
   if (ec) return failed(ec);
-  acceptor_.bind(endpoint, ec);
+  acceptor_->bind(endpoint, ec);
   if (ec) return failed(ec);
-  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  acceptor_->listen(net::socket_base::max_listen_connections, ec);
   if (ec) return failed(ec);
-  const auto local = acceptor_.local_endpoint(ec);
+  const auto local = acceptor_->local_endpoint(ec);
   if (ec) return failed(ec);
   port_.store(local.port());
   return ok();
 }
 
+// The accepted socket belongs to the next worker (round-robin) from the start.
 void ServerImpl::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         beast::bind_front_handler(&ServerImpl::on_accept, this));
+  Worker& target = *workers_[next_worker_];
+  next_worker_ = (next_worker_ + 1) % workers_.size();
+  acceptor_->async_accept(target.ioc, [this](beast::error_code ec, Socket socket) {
+    on_accept(ec, std::move(socket));
+  });
 }
 
-void ServerImpl::on_accept(beast::error_code ec, tcp::socket socket) {
-  if (stopping() || !acceptor_.is_open()) return;
+void ServerImpl::on_accept(beast::error_code ec, Socket socket) {
+  if (stopping() || !acceptor_->is_open()) return;
   if (ec) {
     if (ec == net::error::connection_aborted) return do_accept();
     // Usually out of file descriptors: back off instead of spinning.
-    accept_retry_.expires_after(50ms);
-    accept_retry_.async_wait([this](beast::error_code wait_ec) {
-      if (!wait_ec && !stopping() && acceptor_.is_open()) do_accept();
+    accept_retry_->expires_after(50ms);
+    accept_retry_->async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && !stopping() && acceptor_->is_open()) do_accept();
     });
     return;
   }
@@ -562,20 +925,16 @@ void ServerImpl::on_accept(beast::error_code ec, tcp::socket socket) {
     std::uint64_t id = 0;
     if (register_session(session, id)) {
       session->set_id(id);
-      session->start();
+      net::dispatch(session->executor(), [session] { session->start(); });
     }
   }
   do_accept();
 }
 
 // Best effort: a non-blocking write of a small 503 into the fresh socket's send buffer.
-void ServerImpl::reject_overloaded(tcp::socket& socket) {
-  static const std::string reply = [] {
-    std::ostringstream os;
-    os << to_wire(problem(503, "Service Unavailable", "unavailable", "too many open connections"),
-                  11, false, false);
-    return os.str();
-  }();
+void ServerImpl::reject_overloaded(Socket& socket) {
+  static const std::string reply =
+      serialized(problem(503, "Service Unavailable", "unavailable", "too many open connections"));
   beast::error_code ignored;
   socket.non_blocking(true, ignored);
   socket.write_some(net::buffer(reply), ignored);
@@ -598,10 +957,10 @@ void ServerImpl::unregister_session(std::uint64_t id) {
   sessions_cv_.notify_all();
 }
 
-void ServerImpl::run_thread() {
+void ServerImpl::run_thread(Worker& w) {
   for (;;) {
     try {
-      ioc_.run();
+      w.ioc.run();
       return;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "fondaco: exception in I/O thread: %s\n", e.what());
@@ -635,10 +994,10 @@ void ServerImpl::stop() {
     std::lock_guard sessions_lock(sessions_mu_);  // orders with register_session
     stopping_.store(true);
   }
-  net::dispatch(acceptor_.get_executor(), [this] {
+  net::dispatch(acceptor_->get_executor(), [this] {
     beast::error_code ignored;
-    acceptor_.close(ignored);
-    accept_retry_.cancel();
+    acceptor_->close(ignored);
+    accept_retry_->cancel();
   });
   for (auto& s : live_sessions()) {
     net::dispatch(s->executor(), [s] { s->on_shutdown(); });
@@ -649,10 +1008,12 @@ void ServerImpl::stop() {
     }
     wait_sessions(kForceCloseWait);
   }
-  work_.reset();
-  ioc_.stop();
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
+  for (auto& w : workers_) {
+    w->work.reset();
+    w->ioc.stop();
+  }
+  for (auto& w : workers_) {
+    if (w->thread.joinable()) w->thread.join();
   }
 }
 

@@ -16,6 +16,7 @@
 #include "fondaco/governance/tokens.h"
 #include "fondaco/inventory/inventory.h"
 #include "fondaco/storage/database.h"
+#include "fondaco/storage/migrations.h"
 
 namespace fondaco::api {
 
@@ -40,6 +41,11 @@ struct RouteInfo {
 };
 // Every route the handler serves (for the OpenAPI agreement test).
 std::vector<RouteInfo> route_table();
+
+// Tables the API layer owns (idempotency records).
+std::span<const storage::Migration> migrations();
+// Housekeeping: forgets Idempotency-Keys older than `before_ms`; returns how many.
+Result<std::int64_t> prune_idempotency_keys(storage::Database& db, std::int64_t before_ms);
 
 // The OpenAPI 3.1 document served at /api/v1/openapi.yaml (docs/openapi.yaml, compiled in).
 std::string_view openapi_yaml();

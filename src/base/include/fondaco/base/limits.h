@@ -57,6 +57,11 @@ inline constexpr std::size_t kMaxTokenNameChars = 100;
 inline constexpr int kTokenCacheTtlMs = 2'000;
 inline constexpr std::size_t kTokenCacheMaxEntries = 10'000;
 
+// Idempotency --------------------------------------------------------------------------
+// Responses to POSTs with an Idempotency-Key are kept at least 24 h (Stripe's promise),
+// plus an hour of slack for clients retrying on a daily schedule.
+inline constexpr std::int64_t kIdempotencyRetentionMs = 25LL * 3600 * 1000;
+
 // Events -------------------------------------------------------------------------------
 // A dispatcher hands at most this many events to one subscriber per round.
 inline constexpr int kDispatchBatch = 256;
