@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "fondaco/base/page.h"
 #include "fondaco/base/result.h"
 #include "fondaco/events/event_log.h"
 #include "fondaco/storage/database.h"
@@ -116,11 +117,7 @@ struct ProductFilter {
   int limit = 50;
 };
 
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::optional<std::int64_t> next_after;  // pass as after_id for the next page
-};
+using fondaco::Page;
 
 struct PriceListInput {
   std::string code;

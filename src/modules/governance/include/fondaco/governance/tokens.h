@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fondaco/base/clock.h"
+#include "fondaco/base/page.h"
 #include "fondaco/base/result.h"
 #include "fondaco/events/event_log.h"
 #include "fondaco/storage/database.h"
@@ -52,11 +53,7 @@ struct CreatedToken {
   std::string secret;  // the only time it exists outside the client
 };
 
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::optional<std::int64_t> next_after;
-};
+using fondaco::Page;
 
 class Tokens {
  public:

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "fondaco/base/page.h"
 #include "fondaco/base/result.h"
 #include "fondaco/events/event_log.h"
 #include "fondaco/storage/database.h"
@@ -124,11 +125,7 @@ struct Reservation {
   std::int64_t updated_at = 0;
 };
 
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::optional<std::int64_t> next_after;
-};
+using fondaco::Page;
 
 class Inventory {
  public:
