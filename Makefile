@@ -29,10 +29,13 @@ test: build-test
 	@cd build/test && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # Coverage-guided fuzzing with clang's libFuzzer (not part of `make test`; its corpus is).
-fuzz: bootstrap
-	@CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFONDACO_FUZZ=ON -DFONDACO_WERROR=OFF >/dev/null
+# New inputs go to build/fuzz/corpus (the checked-in seeds are read, never written).
+fuzz:
+	@scripts/bootstrap fuzz
+	@CC=clang-16 CXX=clang++-16 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFONDACO_FUZZ=ON -DFONDACO_WERROR=OFF >/dev/null
 	@cmake --build build/fuzz --target fuzz_json_request -j $(JOBS)
-	@./build/fuzz/tests/fuzz_json_request -max_total_time=$${FUZZ_SECONDS:-60} tests/fuzz/corpus/json
+	@mkdir -p build/fuzz/corpus
+	@./build/fuzz/tests/fuzz_json_request -artifact_prefix=build/fuzz/ -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus tests/fuzz/corpus/json
 
 bench: build-release
 	@cmake --build build/release --target bench_stock -j $(JOBS)

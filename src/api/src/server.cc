@@ -3,35 +3,46 @@
 // complete request to the Handler and writes back its Response (keep-alive, pipelining,
 // Expect: 100-continue, problem+json replies for transport-level errors).
 //
-// Threading model: N workers, each an io_context (concurrency hint 1) run by exactly one
-// thread. A single acceptor lives on worker 0 and hands accepted sockets round-robin to
-// the workers; a connection (Session) then lives on its worker for its whole life, so its
-// state is only ever touched by that one thread and needs neither a lock nor a strand.
-// The handler runs synchronously on the session's worker thread, so different connections
-// call it concurrently. The only state shared across threads is the session registry
-// (mutex + condition variable, touched once per connection and by stop() to find idle
-// sessions and to wait for busy ones) and a few atomics (stopping flag, open-connection
-// count, bound port). start()/stop() serialise on their own mutex and may be called from
-// any thread except a worker thread (i.e. not from a handler), since stop() joins them.
+// Threading model: one io_context run by N threads. Only the acceptor (and its retry
+// timer) has a strand. A connection (Session) has no strand and no timer: it keeps at most
+// one asynchronous operation pending (a read or a write), so its handlers run strictly
+// one after the other, each started by the previous one, possibly on different threads,
+// and its state needs no lock. Any free thread serves any ready connection, so a slow
+// handler holds up only its own connection. The handler runs synchronously on the I/O
+// thread that completed the request, so different connections call it concurrently.
+//
+// Other threads reach a session only through a few atomics and Session::abort(), which
+// shuts the socket down (under a small per-session mutex that orders it with the
+// session's own close, so the descriptor cannot have been reused): the pending operation
+// then fails and the session closes itself on its own thread. Timeouts work that way: a
+// session publishes a deadline (an atomic store; moving it costs no timer operation) and
+// one sweeper timer aborts sessions past theirs every kSweepInterval. The deadlines are
+//   idle      kIdleTimeoutMs from the end of a response to the next request's first byte;
+//   reading   kRequestReadTimeoutMs from that first byte for the whole request (header,
+//             100 Continue, body);
+//   writing   kRequestReadTimeoutMs for writing a response (none while the handler runs);
+//   lingering kLingerTime after an error reply (see do_linger).
+// stop() works that way too: a session is idle when it has no buffered byte and no parser
+// progress; stop() claims idle sessions (compare-and-swap of the phase, which the session
+// uses to start a request) and aborts them, lets the others finish their exchange (the
+// session sees the stopping flag before waiting for another request), and after the
+// grace period aborts what is left. Shared across threads besides: the session registry
+// (mutex + condition variable; touched once per connection, by the sweeper and by stop())
+// and a few atomics (stopping flag, open-connection count, bound port). start()/stop()
+// serialise on their own mutex and may be called from any thread except an I/O thread
+// (i.e. not from a handler), since stop() joins the I/O threads.
 //
 // Per request the transport does as little as it can: the session reads with plain
 // async_read_some into one reused buffer and feeds Beast's basic_parser itself (a parser
 // that fills a reused Request directly, so no intermediate Beast message); the response
 // header is serialised into a reused string and written together with the body by one
 // non-blocking write attempt, falling back to async_write only when the socket buffer is
-// full. Timeouts use a per-session deadline checked by one lazily re-armed timer: moving
-// the deadline later is a plain store, so a busy keep-alive connection costs no timer
-// operation per request. The deadlines are:
-//   idle      kIdleTimeoutMs from the end of a response until the next request's first byte;
-//   reading   kRequestReadTimeoutMs from that first byte for the whole request (header,
-//             100 Continue, body);
-//   writing   kRequestReadTimeoutMs for writing a response;
-//   lingering kLingerTime after an error reply (see do_linger).
-// A session is "idle" for graceful shutdown when it has no buffered bytes and no parser
-// progress; stop() closes those at once and lets the others finish their exchange.
+// full (a write that completes in place goes straight on to the next, pipelined, request).
 // clang-format off
 #include <utility>  // first: Boost 1.74 Asio needs it under g++ 12 in C++23 mode
 // clang-format on
+
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -42,6 +53,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -51,6 +63,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -116,8 +129,10 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using Executor = net::io_context::executor_type;
 using Socket = net::basic_stream_socket<tcp, Executor>;
-using Acceptor = net::basic_socket_acceptor<tcp, Executor>;
+using Acceptor = net::basic_socket_acceptor<tcp, net::strand<Executor>>;
 using Timer = net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor>;
+using StrandTimer =
+    net::basic_waitable_timer<Clock, net::wait_traits<Clock>, net::strand<Executor>>;
 
 constexpr auto kIdleTimeout = std::chrono::milliseconds(limits::kIdleTimeoutMs);
 constexpr auto kRequestTimeout = std::chrono::milliseconds(limits::kRequestReadTimeoutMs);
@@ -129,10 +144,8 @@ constexpr std::size_t kLingerMaxBytes = 4 * limits::kMaxRequestBodyBytes;
 constexpr auto kForceCloseWait = 1s;
 constexpr std::size_t kReadChunk = 8 * 1024;
 constexpr std::size_t kMaxReadSize = 64 * 1024;
-// A session's timer is never armed further ahead than this, so that moving a deadline
-// later (every request does) needs no timer operation; an armed timer that fires before
-// the deadline simply re-arms.
-constexpr auto kTimerStep = kRequestTimeout;
+// How often the sweeper checks the sessions' deadlines (their resolution).
+constexpr auto kSweepInterval = 250ms;
 // Request bodies larger than this do not keep their buffer for the next request.
 constexpr std::size_t kKeepBodyCapacity = 64 * 1024;
 // Beast stored header fields with 16-bit offsets; longer response fields were rejected.
@@ -253,13 +266,13 @@ void append_number(std::string& out, Int n) {
 
 // Writes the status line and header of `r` into `head` (replacing its contents) and moves
 // the body, if it is to be sent, into `body`. Returns whether the connection stays open.
-bool serialize(Response r, unsigned version, bool keep_alive, bool head_request,
-               std::string& head, std::string& body) {
+bool serialize(Response r, unsigned version, bool keep_alive, bool head_request, std::string& head,
+               std::string& body) {
   if (!valid_response(r)) {
     const bool bad_status = r.status < 100 || r.status > 599;
-    r = problem(500, "Internal Server Error", "internal",
-                bad_status ? "handler returned an invalid status"
-                           : "handler returned an oversized header");
+    r = problem(
+        500, "Internal Server Error", "internal",
+        bad_status ? "handler returned an invalid status" : "handler returned an oversized header");
   }
   head.clear();
   head.append("HTTP/");
@@ -345,8 +358,8 @@ class RequestParser final : public http::basic_parser<true> {
   bool expects_continue() const { return expect_continue_; }
 
  private:
-  void on_request_impl(http::verb method, beast::string_view method_str,
-                       beast::string_view target, int version, beast::error_code&) override {
+  void on_request_impl(http::verb method, beast::string_view method_str, beast::string_view target,
+                       int version, beast::error_code&) override {
     verb_ = method;
     req_.method.assign(method_str.data(), method_str.size());
     req_.target.assign(target.data(), target.size());
@@ -430,26 +443,19 @@ class RequestParser final : public http::basic_parser<true> {
 
 class Session;
 
-// One I/O thread and everything that runs on it.
-struct Worker {
-  net::io_context ioc{1};
-  std::optional<net::executor_work_guard<Executor>> work;
-  std::thread thread;
-};
-
 class ServerImpl final : public HttpServer {
  public:
   ServerImpl(ServerOptions options, Handler handler);
-  ~ServerImpl() override;
+  ~ServerImpl() override { stop(); }
 
   Result<void> start() override;
   std::uint16_t port() const override { return port_.load(); }
   void stop() override;
   std::size_t open_connections() const override { return open_.load(); }
 
-  // Used by sessions (any worker thread).
+  // Used by sessions (any I/O thread).
   const Handler& handler() const { return handler_; }
-  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+  bool stopping() const { return stopping_.load(); }
   bool register_session(const std::shared_ptr<Session>& s, std::uint64_t& id);
   void unregister_session(std::uint64_t id);
 
@@ -458,39 +464,49 @@ class ServerImpl final : public HttpServer {
   void do_accept();
   void on_accept(beast::error_code ec, Socket socket);
   void reject_overloaded(Socket& socket);
-  static void run_thread(Worker& w);
-  std::vector<std::shared_ptr<Session>> live_sessions();
+  void do_sweep();
+  void run_thread();
+  template <class F>
+  void for_each_session(F f);
   bool wait_sessions(std::chrono::steady_clock::duration d);
 
-  // Declared before workers_: sessions destroyed with their io_context still touch these.
+  // Declared before ioc_: sessions destroyed when ioc_ is destroyed still touch these.
   ServerOptions options_;
   Handler handler_;
   int thread_count_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> open_{0};
   std::atomic<std::uint16_t> port_{0};
+  // The registry: a registered session is alive (its destructor unregisters it under
+  // this mutex before any member is destroyed), so the raw pointer may be used while the
+  // mutex is held.
   std::mutex sessions_mu_;
   std::condition_variable sessions_cv_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions_;
+  std::unordered_map<std::uint64_t, Session*> sessions_;
   std::uint64_t next_session_id_ = 1;
 
   std::mutex lifecycle_mu_;
   bool started_ = false;
   bool stopped_ = false;
 
-  std::vector<std::unique_ptr<Worker>> workers_;
-  // On worker 0; touched only there while the workers run. Optional only to control the
-  // teardown order (see the destructor).
-  std::optional<Acceptor> acceptor_;
-  std::optional<Timer> accept_retry_;
-  std::size_t next_worker_ = 0;
+  net::io_context ioc_;
+  std::optional<net::executor_work_guard<Executor>> work_;
+  Acceptor acceptor_;         // on its own strand
+  StrandTimer accept_retry_;  // same strand
+  Timer sweep_;               // only one wait pending at a time: needs no strand
+  std::vector<std::thread> threads_;
 };
 
-// One TCP connection. All members are touched only on the session's worker thread.
+// One TCP connection. A session has at most one asynchronous operation pending at any
+// time (a read or a write; it has no timer), so its handlers run one after the other,
+// possibly on different I/O threads, and its state needs no lock. Other threads (the
+// sweeper enforcing deadlines, stop()) only read the atomics below and abort(): they shut
+// the socket down, which completes the pending operation with an error, and the session
+// then closes itself on its own.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(ServerImpl& server, Socket socket)
-      : server_(server), socket_(std::move(socket)), timer_(socket_.get_executor()) {
+      : server_(server), socket_(std::move(socket)), fd_(socket_.native_handle()) {
     beast::error_code ec;
     const auto ep = socket_.remote_endpoint(ec);
     if (!ec) req_.remote_address = endpoint_text(ep);
@@ -505,23 +521,31 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
 
   void set_id(std::uint64_t id) { id_ = id; }
-  Executor executor() { return socket_.get_executor(); }
 
-  void start() {
-    if (state_ == State::closed) return;
-    process();
+  void start() { process(); }
+
+  // Any thread (registry mutex held) -------------------------------------------------
+  // stop() phase 1: close if waiting for a request (or lingering); busy sessions finish
+  // their exchange.
+  void shutdown_if_idle() {
+    Phase p = phase_.load();
+    if (p == Phase::lingering ||
+        (p == Phase::idle && phase_.compare_exchange_strong(p, Phase::closing)))
+      abort();
   }
-  // stop() phase 1: close if waiting for a request; busy sessions finish their exchange.
-  void on_shutdown() {
-    if (state_ == State::idle || state_ == State::lingering) close();
+  bool expired(Clock::rep now) const { return deadline_.load(std::memory_order_relaxed) <= now; }
+  // Timeout, or stop() phase 2 after the grace period.
+  void abort() {
+    aborted_.store(true);
+    std::lock_guard lock(fd_mu_);
+    if (fd_open_) ::shutdown(fd_, SHUT_RDWR);
   }
-  // stop() phase 2, after the grace period.
-  void force_close() { close(); }
 
  private:
   // idle: no byte of the next request yet; reading: a request is arriving (including the
-  // 100 Continue write); busy: handling it and writing the response.
-  enum class State { idle, reading, busy, lingering, closed };
+  // 100 Continue write); busy: handling it and writing the response; closing: closed or
+  // being closed.
+  enum class Phase { idle, reading, busy, lingering, closing };
   enum class After { next_request, close, linger };
 
   void process();
@@ -540,27 +564,33 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_linger();
   void linger_read();
   void on_linger_read(beast::error_code ec, std::size_t n);
-  void set_deadline(Clock::duration d);
-  void arm_timer(Clock::time_point at);
-  void on_timer(beast::error_code ec, std::uint64_t generation);
+  void set_deadline(Clock::duration d) {
+    deadline_.store((Clock::now() + d).time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  void clear_deadline() { deadline_.store(kNever, std::memory_order_relaxed); }
+  bool aborted() const { return aborted_.load(std::memory_order_relaxed); }
   void close();
+
+  static constexpr Clock::rep kNever = std::numeric_limits<Clock::rep>::max();
 
   ServerImpl& server_;
   Socket socket_;
-  Timer timer_;
+  const int fd_;
   beast::flat_buffer buffer_;
   Request req_;
   std::optional<RequestParser> parser_;
   std::string head_;  // serialised status line and header of the response being written
   std::string body_;  // its body
   std::uint64_t id_ = 0;
-  State state_ = State::idle;
   After after_ = After::close;
   std::size_t lingered_ = 0;
-  Clock::time_point deadline_{};
-  Clock::time_point timer_at_{};
-  bool timer_armed_ = false;
-  std::uint64_t timer_generation_ = 0;
+  bool closed_ = false;
+  // Shared with other threads.
+  std::atomic<Phase> phase_{Phase::idle};
+  std::atomic<Clock::rep> deadline_{kNever};
+  std::atomic<bool> aborted_{false};
+  std::mutex fd_mu_;     // orders abort()'s shutdown with close(), so fd_ is never reused
+  bool fd_open_ = true;  // guarded by fd_mu_
 };
 
 // Session ------------------------------------------------------------------------------
@@ -570,13 +600,16 @@ class Session : public std::enable_shared_from_this<Session> {
 // pipelined, request) and otherwise starts the one asynchronous operation it waits for.
 void Session::process() {
   for (;;) {
-    if (state_ == State::idle) {
-      if (server_.stopping()) return close();
+    const Phase phase = phase_.load(std::memory_order_relaxed);
+    if (phase == Phase::closing) return close();  // stop() found it idle
+    if (phase == Phase::idle) {
+      if (server_.stopping() || aborted()) return close();
       if (buffer_.size() == 0) {
         set_deadline(kIdleTimeout);
         return read();
       }
       begin_request();
+      if (closed_) return;
     }
     bool need_more = buffer_.size() == 0;
     if (!need_more) {
@@ -603,27 +636,31 @@ void Session::process() {
   }
 }
 
-// The first byte of a request is here: one deadline now covers the whole request.
+// The first byte of a request is here: one deadline now covers the whole request. Unless
+// stop() has just claimed the session as idle.
 void Session::begin_request() {
-  state_ = State::reading;
+  Phase expected = Phase::idle;
+  if (!phase_.compare_exchange_strong(expected, Phase::reading)) return close();
   parser_.emplace(req_);
   set_deadline(kRequestTimeout);
 }
 
 void Session::read() {
-  const std::size_t size = std::clamp(buffer_.capacity() - buffer_.size(), kReadChunk, kMaxReadSize);
-  socket_.async_read_some(buffer_.prepare(size),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                            self->on_read(ec, n);
-                          });
+  const std::size_t size =
+      std::clamp(buffer_.capacity() - buffer_.size(), kReadChunk, kMaxReadSize);
+  socket_.async_read_some(
+      buffer_.prepare(size),
+      [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
 // Timeouts, resets, end of stream and cancellation close the connection silently.
 void Session::on_read(beast::error_code ec, std::size_t n) {
-  if (state_ == State::closed) return;
-  if (ec) return close();
+  if (ec || aborted()) return close();
   buffer_.commit(n);
-  if (state_ == State::idle) begin_request();
+  if (phase_.load(std::memory_order_relaxed) == Phase::idle) {
+    begin_request();
+    if (closed_) return;
+  }
   process();
 }
 
@@ -633,12 +670,13 @@ bool Session::write_continue() {
 }
 
 void Session::on_continue_written(beast::error_code ec, std::size_t) {
-  if (ec || state_ == State::closed) return close();
+  if (ec || aborted()) return close();
   process();
 }
 
 bool Session::respond() {
-  state_ = State::busy;
+  phase_.store(Phase::busy);
+  clear_deadline();  // the handler's own time is not limited here
   const unsigned version = parser_->version();
   const bool keep_alive = parser_->keeps_alive();
   const bool head = parser_->head_request();
@@ -651,8 +689,7 @@ bool Session::respond() {
 // Transport errors: limits and syntax get a problem+json reply, then the connection is
 // closed (after lingering).
 void Session::on_read_error(beast::error_code ec) {
-  if (state_ == State::closed) return;
-  state_ = State::busy;
+  phase_.store(Phase::busy);
   if (ec == http::error::body_limit) {
     send(problem(413, "Payload Too Large", "payload_too_large",
                  "request body exceeds " + std::to_string(limits::kMaxRequestBodyBytes) + " bytes"),
@@ -660,9 +697,9 @@ void Session::on_read_error(beast::error_code ec) {
     return;
   }
   if (ec == http::error::header_limit) {
-    send(problem(431, "Request Header Fields Too Large", "invalid_argument",
-                 "request header exceeds " + std::to_string(limits::kMaxRequestHeaderBytes) +
-                     " bytes"),
+    send(problem(
+             431, "Request Header Fields Too Large", "invalid_argument",
+             "request header exceeds " + std::to_string(limits::kMaxRequestHeaderBytes) + " bytes"),
          11, false, false, After::linger);
     return;
   }
@@ -708,7 +745,7 @@ bool Session::write(std::array<net::const_buffer, 2> bufs, bool response) {
     ec = {};
     n = 0;
   }
-  if (ec) {
+  if (ec || aborted()) {
     close();
     return false;
   }
@@ -720,9 +757,8 @@ bool Session::write(std::array<net::const_buffer, 2> bufs, bool response) {
   if (bufs[0].size() + bufs[1].size() == 0) return true;
   auto self = shared_from_this();
   if (response) {
-    net::async_write(socket_, bufs, [self](beast::error_code e, std::size_t k) {
-      self->on_write(e, k);
-    });
+    net::async_write(socket_, bufs,
+                     [self](beast::error_code e, std::size_t k) { self->on_write(e, k); });
   } else {
     net::async_write(socket_, bufs, [self](beast::error_code e, std::size_t k) {
       self->on_continue_written(e, k);
@@ -732,7 +768,7 @@ bool Session::write(std::array<net::const_buffer, 2> bufs, bool response) {
 }
 
 void Session::on_write(beast::error_code ec, std::size_t) {
-  if (ec || state_ == State::closed) return close();
+  if (ec || aborted()) return close();
   if (after_write()) process();
 }
 
@@ -746,7 +782,9 @@ bool Session::after_write() {
   }
   switch (after_) {
     case After::next_request:
-      state_ = State::idle;
+      // Then process() checks stopping(): with stop() storing the flag before it looks
+      // for idle sessions, one of the two sees the other.
+      phase_.store(Phase::idle);
       return true;
     case After::close:
       close();
@@ -761,8 +799,8 @@ bool Session::after_write() {
 // After an error reply: stop sending, then discard what the client still sends for a
 // short while, so its unread request bytes do not turn our close into a reset.
 void Session::do_linger() {
-  state_ = State::lingering;
-  if (server_.stopping()) return close();
+  phase_.store(Phase::lingering);
+  if (server_.stopping() || aborted()) return close();
   beast::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
   buffer_.clear();
@@ -779,43 +817,20 @@ void Session::linger_read() {
 
 void Session::on_linger_read(beast::error_code ec, std::size_t n) {
   lingered_ += n;
-  if (ec || state_ == State::closed || lingered_ > kLingerMaxBytes) return close();
+  if (ec || aborted() || lingered_ > kLingerMaxBytes) return close();
   linger_read();
 }
 
-// Moves the deadline; the timer is only touched when it would fire too late.
-void Session::set_deadline(Clock::duration d) {
-  const auto now = Clock::now();
-  deadline_ = now + d;
-  if (!timer_armed_ || deadline_ < timer_at_) arm_timer(std::min(deadline_, now + kTimerStep));
-}
-
-void Session::arm_timer(Clock::time_point at) {
-  timer_armed_ = true;
-  timer_at_ = at;
-  const std::uint64_t generation = ++timer_generation_;
-  timer_.expires_at(at);  // cancels a pending wait, whose handler then sees a stale generation
-  timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
-    self->on_timer(ec, generation);
-  });
-}
-
-void Session::on_timer(beast::error_code ec, std::uint64_t generation) {
-  if (generation != timer_generation_ || state_ == State::closed) return;
-  timer_armed_ = false;
-  if (ec) return;
-  const auto now = Clock::now();
-  if (now >= deadline_) return close();  // timed out: close silently
-  arm_timer(std::min(deadline_, now + kTimerStep));
-}
-
 void Session::close() {
-  if (state_ == State::closed) return;
-  state_ = State::closed;
+  if (closed_) return;
+  closed_ = true;
+  phase_.store(Phase::closing);
+  clear_deadline();
+  std::lock_guard lock(fd_mu_);
+  fd_open_ = false;
   beast::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);  // cancels pending operations
-  timer_.cancel();
+  socket_.close(ignored);  // completes a pending operation, which releases the session
 }
 
 // ServerImpl ---------------------------------------------------------------------------
@@ -825,31 +840,14 @@ int resolve_threads(int requested) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-std::vector<std::unique_ptr<Worker>> make_workers(int n) {
-  std::vector<std::unique_ptr<Worker>> workers;
-  workers.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<Worker>());
-  return workers;
-}
-
 ServerImpl::ServerImpl(ServerOptions options, Handler handler)
     : options_(std::move(options)),
       handler_(std::move(handler)),
       thread_count_(resolve_threads(options_.threads)),
-      workers_(make_workers(thread_count_)) {
-  acceptor_.emplace(workers_.front()->ioc.get_executor());
-  accept_retry_.emplace(workers_.front()->ioc.get_executor());
-}
-
-// After stop() no thread runs. Worker 0's queue may still hold the (cancelled) accept
-// operation, which owns a not-yet-opened socket of another worker: destroy the acceptor,
-// then worker 0, then the others.
-ServerImpl::~ServerImpl() {
-  stop();
-  acceptor_.reset();
-  accept_retry_.reset();
-  for (auto& w : workers_) w.reset();
-}
+      ioc_(thread_count_),
+      acceptor_(net::make_strand(ioc_.get_executor())),
+      accept_retry_(acceptor_.get_executor()),
+      sweep_(ioc_.get_executor()) {}
 
 Result<void> ServerImpl::start() {
   std::lock_guard lock(lifecycle_mu_);
@@ -858,12 +856,11 @@ Result<void> ServerImpl::start() {
   }
   FONDACO_TRY(listen());
   started_ = true;
-  for (auto& w : workers_) w->work.emplace(net::make_work_guard(w->ioc));
-  do_accept();
-  for (auto& w : workers_) {
-    Worker* worker = w.get();
-    worker->thread = std::thread([worker] { run_thread(*worker); });
-  }
+  work_.emplace(net::make_work_guard(ioc_));
+  net::dispatch(acceptor_.get_executor(), [this] { do_accept(); });
+  do_sweep();
+  threads_.reserve(static_cast<std::size_t>(thread_count_));
+  for (int i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { run_thread(); });
   return ok();
 }
 
@@ -871,48 +868,46 @@ Result<void> ServerImpl::listen() {
   const std::string where = options_.host + ":" + std::to_string(options_.port);
   auto failed = [&](const beast::error_code& ec) {
     beast::error_code ignored;
-    acceptor_->close(ignored);
+    acceptor_.close(ignored);
     return fail(ErrorCode::unavailable, "cannot listen on " + where + ": " + ec.message());
   };
   beast::error_code ec;
-  tcp::resolver resolver(workers_.front()->ioc);
+  tcp::resolver resolver(ioc_);
   const auto results =
       resolver.resolve(options_.host, std::to_string(options_.port),
                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec) return failed(ec);
   if (results.empty()) return failed(net::error::host_not_found);
   const tcp::endpoint endpoint = results.begin()->endpoint();
-  acceptor_->open(endpoint.protocol(), ec);
+  acceptor_.open(endpoint.protocol(), ec);
   if (ec) return failed(ec);
-  acceptor_->set_option(net::socket_base::reuse_address(true), ec);
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (ec) return failed(ec);
-  acceptor_->bind(endpoint, ec);
+  acceptor_.bind(endpoint, ec);
   if (ec) return failed(ec);
-  acceptor_->listen(net::socket_base::max_listen_connections, ec);
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return failed(ec);
-  const auto local = acceptor_->local_endpoint(ec);
+  const auto local = acceptor_.local_endpoint(ec);
   if (ec) return failed(ec);
   port_.store(local.port());
   return ok();
 }
 
-// The accepted socket belongs to the next worker (round-robin) from the start.
+// Accepted sockets use the plain io_context executor: sessions need no strand.
 void ServerImpl::do_accept() {
-  Worker& target = *workers_[next_worker_];
-  next_worker_ = (next_worker_ + 1) % workers_.size();
-  acceptor_->async_accept(target.ioc, [this](beast::error_code ec, Socket socket) {
+  acceptor_.async_accept(ioc_.get_executor(), [this](beast::error_code ec, Socket socket) {
     on_accept(ec, std::move(socket));
   });
 }
 
 void ServerImpl::on_accept(beast::error_code ec, Socket socket) {
-  if (stopping() || !acceptor_->is_open()) return;
+  if (stopping() || !acceptor_.is_open()) return;
   if (ec) {
     if (ec == net::error::connection_aborted) return do_accept();
     // Usually out of file descriptors: back off instead of spinning.
-    accept_retry_->expires_after(50ms);
-    accept_retry_->async_wait([this](beast::error_code wait_ec) {
-      if (!wait_ec && !stopping() && acceptor_->is_open()) do_accept();
+    accept_retry_.expires_after(50ms);
+    accept_retry_.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && !stopping() && acceptor_.is_open()) do_accept();
     });
     return;
   }
@@ -925,7 +920,7 @@ void ServerImpl::on_accept(beast::error_code ec, Socket socket) {
     std::uint64_t id = 0;
     if (register_session(session, id)) {
       session->set_id(id);
-      net::dispatch(session->executor(), [session] { session->start(); });
+      net::post(ioc_, [session] { session->start(); });
     }
   }
   do_accept();
@@ -942,11 +937,23 @@ void ServerImpl::reject_overloaded(Socket& socket) {
   socket.close(ignored);
 }
 
+// Enforces the sessions' deadlines, every kSweepInterval, until the io_context stops.
+void ServerImpl::do_sweep() {
+  const Clock::rep now = Clock::now().time_since_epoch().count();
+  for_each_session([now](Session& s) {
+    if (s.expired(now)) s.abort();
+  });
+  sweep_.expires_after(kSweepInterval);
+  sweep_.async_wait([this](beast::error_code ec) {
+    if (!ec) do_sweep();
+  });
+}
+
 bool ServerImpl::register_session(const std::shared_ptr<Session>& s, std::uint64_t& id) {
   std::lock_guard lock(sessions_mu_);
   if (stopping_.load()) return false;
   id = next_session_id_++;
-  sessions_.emplace(id, s);
+  sessions_.emplace(id, s.get());
   open_.fetch_add(1);
   return true;
 }
@@ -957,10 +964,16 @@ void ServerImpl::unregister_session(std::uint64_t id) {
   sessions_cv_.notify_all();
 }
 
-void ServerImpl::run_thread(Worker& w) {
+template <class F>
+void ServerImpl::for_each_session(F f) {
+  std::lock_guard lock(sessions_mu_);
+  for (auto& [id, s] : sessions_) f(*s);
+}
+
+void ServerImpl::run_thread() {
   for (;;) {
     try {
-      w.ioc.run();
+      ioc_.run();
       return;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "fondaco: exception in I/O thread: %s\n", e.what());
@@ -968,16 +981,6 @@ void ServerImpl::run_thread(Worker& w) {
       std::fprintf(stderr, "fondaco: unknown exception in I/O thread\n");
     }
   }
-}
-
-std::vector<std::shared_ptr<Session>> ServerImpl::live_sessions() {
-  std::vector<std::shared_ptr<Session>> out;
-  std::lock_guard lock(sessions_mu_);
-  out.reserve(sessions_.size());
-  for (auto& [id, weak] : sessions_) {
-    if (auto s = weak.lock()) out.push_back(std::move(s));
-  }
-  return out;
 }
 
 bool ServerImpl::wait_sessions(std::chrono::steady_clock::duration d) {
@@ -994,26 +997,20 @@ void ServerImpl::stop() {
     std::lock_guard sessions_lock(sessions_mu_);  // orders with register_session
     stopping_.store(true);
   }
-  net::dispatch(acceptor_->get_executor(), [this] {
+  net::dispatch(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
-    acceptor_->close(ignored);
-    accept_retry_->cancel();
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
   });
-  for (auto& s : live_sessions()) {
-    net::dispatch(s->executor(), [s] { s->on_shutdown(); });
-  }
+  for_each_session([](Session& s) { s.shutdown_if_idle(); });
   if (!wait_sessions(std::chrono::milliseconds(limits::kShutdownGraceMs))) {
-    for (auto& s : live_sessions()) {
-      net::dispatch(s->executor(), [s] { s->force_close(); });
-    }
+    for_each_session([](Session& s) { s.abort(); });
     wait_sessions(kForceCloseWait);
   }
-  for (auto& w : workers_) {
-    w->work.reset();
-    w->ioc.stop();
-  }
-  for (auto& w : workers_) {
-    if (w->thread.joinable()) w->thread.join();
+  work_.reset();
+  ioc_.stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
   }
 }
 

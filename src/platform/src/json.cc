@@ -46,14 +46,22 @@ std::string Object::field(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
 
+namespace {
+// FindMember(const char*) would stop at an embedded NUL; compare the whole name instead.
+json::Value::ConstMemberIterator find_member(const json::Value& obj, std::string_view key) {
+  return obj.FindMember(
+      json::Value(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
+}
+}  // namespace
+
 bool Object::has(std::string_view key) const {
-  auto it = v_->FindMember(rapidjson::StringRef(key.data(), key.size()));
+  auto it = find_member(*v_, key);
   return it != v_->MemberEnd() && !it->value.IsNull();
 }
 
 const Value* Object::find(std::string_view key) {
   seen_.insert(std::string(key));
-  auto it = v_->FindMember(rapidjson::StringRef(key.data(), key.size()));
+  auto it = find_member(*v_, key);
   if (it == v_->MemberEnd() || it->value.IsNull()) return nullptr;
   return &it->value;
 }

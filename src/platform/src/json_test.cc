@@ -73,3 +73,18 @@ TEST(Json, WriterEscapes) {
 
 }  // namespace
 }  // namespace fondaco::json
+
+namespace fondaco::json {
+namespace {
+
+TEST(Json, KeysWithNulAreComparedWhole) {
+  auto doc = parse(std::string("{\"a\\u0000b\":1}"));
+  ASSERT_TRUE(doc.has_value());
+  auto o = Object::of((*doc)->root()).value();
+  EXPECT_FALSE(o.has("a"));
+  EXPECT_TRUE(o.has(std::string_view("a\0b", 3)));
+  EXPECT_FALSE(o.finish().has_value());  // "a" was never read, "a\0b" is unknown
+}
+
+}  // namespace
+}  // namespace fondaco::json
