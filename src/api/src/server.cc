@@ -148,7 +148,8 @@ constexpr std::size_t kMaxReadSize = 64 * 1024;
 constexpr auto kSweepInterval = 250ms;
 // Request bodies larger than this do not keep their buffer for the next request.
 constexpr std::size_t kKeepBodyCapacity = 64 * 1024;
-// Beast stored header fields with 16-bit offsets; longer response fields were rejected.
+// A handler's response field whose name or value is longer than this turns the response
+// into a 500 (Beast's limit: a Beast message refused such fields with an exception).
 constexpr std::size_t kMaxFieldPart = 65535 - 2;
 
 std::string json_escape(std::string_view s) {
