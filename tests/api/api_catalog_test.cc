@@ -76,6 +76,29 @@ TEST_P(ApiTest, VariantBySkuIncludesProductAndStock) {
   EXPECT_EQ(get("/api/v1/variants/NOPE").status, 404);
 }
 
+// The variant view is cached on SQLite: every change must show on the very next read.
+TEST_P(ApiTest, VariantViewReflectsEveryCommittedChangeAtOnce) {
+  ASSERT_EQ(create_product("Vaso", {"VASE-1"}).status, 201);
+  const std::string id = json_at(get("/api/v1/products?q=vase-1").body, "items[0].id");
+  EXPECT_EQ(json_at(get("/api/v1/variants/VASE-1").body, "stock.on_hand"), "0");
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_EQ(receive("VASE-1", 1, "WH").status, 201);
+    EXPECT_EQ(json_at(get("/api/v1/variants/VASE-1").body, "stock.on_hand"), std::to_string(i));
+  }
+  auto hold = post("/api/v1/reservations", R"({"sku":"VASE-1","location":"WH","qty":2,"reference":"c"})");
+  ASSERT_EQ(hold.status, 201);
+  EXPECT_EQ(json_at(get("/api/v1/variants/VASE-1").body, "stock.available"), "1");
+  ASSERT_EQ(patch("/api/v1/products/" + id, R"({"title":"Vaso grande"})").status, 200);
+  EXPECT_EQ(json_at(get("/api/v1/variants/VASE-1").body, "product.title"), "Vaso grande");
+  ASSERT_EQ(patch("/api/v1/products/" + id,
+                  R"({"variants":[{"sku":"VASE-1","prices":[{"amount_minor":777}]}]})").status, 200);
+  EXPECT_EQ(json_at(get("/api/v1/variants/VASE-1").body, "prices[0].amount_minor"), "777");
+  // Refused writes change nothing and the view says so.
+  EXPECT_EQ(post("/api/v1/stock/moves",
+                 R"({"sku":"VASE-1","qty":9,"from":"WH","to":"CUSTOMER","reason":"sale"})").status, 409);
+  EXPECT_EQ(json_at(get("/api/v1/variants/VASE-1").body, "stock.on_hand"), "3");
+}
+
 TEST_P(ApiTest, PriceLists) {
   auto created = post("/api/v1/price-lists", R"({"code":"b2b","name":"Rivenditori","customer_group":"retail"})");
   ASSERT_EQ(created.status, 201) << created.body;

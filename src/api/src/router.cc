@@ -84,6 +84,16 @@ struct Entry {
 class Router {
  public:
   explicit Router(Services& s) : s_(s) {
+    // Only this process writes a SQLite database, so its commit listeners see every change
+    // and the cache can be exact. With PostgreSQL other nodes write too: no cache.
+    if (s.db.engine() == storage::Engine::sqlite) {
+      variant_cache_ = std::make_shared<ReadCache>(limits::kReadCacheMaxEntries);
+      s.log.add_commit_listener([cache = variant_cache_](std::string_view, std::string_view aggregate,
+                                                          std::string_view id) {
+        if (aggregate == "stock") cache->invalidate(id);
+        else if (aggregate == "product" || aggregate == "price_list") cache->clear();
+      });
+    }
     for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes})
       for (auto& r : group()) add(std::move(r));
     unmatched_ = &metrics::global().counter("fondaco_http_unmatched_requests_total",
@@ -92,7 +102,7 @@ class Router {
 
   Response handle(const Request& req) {
     const auto t0 = platform::monotonic_micros();
-    Ctx ctx{req, s_, {}, {}, std::nullopt, token_cache_, std::nullopt, false};
+    Ctx ctx{req, s_, {}, {}, std::nullopt, token_cache_, std::nullopt, false, variant_cache_.get()};
     Entry* entry = nullptr;
     Response resp = dispatch(ctx, entry);
     if (entry) {
@@ -249,6 +259,7 @@ class Router {
   Services& s_;
   TokenCache token_cache_;
   Idempotency idempotency_;
+  std::shared_ptr<ReadCache> variant_cache_;
   std::vector<std::unique_ptr<Entry>> entries_;
   metrics::Counter* unmatched_;
 };

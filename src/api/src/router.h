@@ -14,6 +14,7 @@
 #include "fondaco/governance/tokens.h"
 #include "fondaco/platform/json.h"
 #include "idempotency.h"
+#include "read_cache.h"
 
 namespace fondaco::api {
 
@@ -46,6 +47,7 @@ struct Ctx {
   TokenCache& token_cache;
   std::optional<IdempotencyKey> idem;  // set on POSTs that carry an Idempotency-Key
   bool idem_recorded = false;
+  ReadCache* variant_cache = nullptr;  // null when caching is off (PostgreSQL)
   std::int64_t now_ms() const { return s.clock.now_ms(); }
 };
 

@@ -218,6 +218,11 @@ Result<Response> archive_product(Ctx& c) {
 Result<Response> get_variant(Ctx& c) {
   FONDACO_TRY(allow_query(c, {}));
   const std::string& sku = c.path.at("sku");
+  ReadCache::Lookup cached;
+  if (c.variant_cache) {
+    cached = c.variant_cache->find(sku);
+    if (cached.body) return json_response(200, *cached.body);
+  }
   json::Writer w;
   FONDACO_TRY(c.s.db.read([&](storage::Tx& tx) -> Result<void> {
     const Variant v = FONDACO_TRY(c.s.catalog.variant(tx, sku));
@@ -237,7 +242,9 @@ Result<Response> get_variant(Ctx& c) {
     w.end_array().end_object().end_object();
     return ok();
   }));
-  return json_response(200, w.take());
+  std::string body = w.take();
+  if (c.variant_cache) c.variant_cache->put(sku, cached.generation, body);
+  return json_response(200, std::move(body));
 }
 
 void write_price_list(json::Writer& w, const catalog::PriceList& l) {

@@ -17,7 +17,15 @@ Result<std::int64_t> EventLog::append(storage::Tx& tx, std::string_view type,
       "VALUES (?, ?, ?, ?, ?, ?)",
       {seq, std::string(type), std::string(aggregate), std::string(aggregate_id),
        std::move(payload_json), at_ms}));
-  tx.after_commit([this] { notify(); });
+  if (listeners_.empty()) {
+    tx.after_commit([this] { notify(); });
+  } else {
+    tx.after_commit([this, t = std::string(type), a = std::string(aggregate),
+                     id = std::string(aggregate_id)] {
+      for (const auto& listener : listeners_) listener(t, a, id);
+      notify();
+    });
+  }
   return seq;
 }
 

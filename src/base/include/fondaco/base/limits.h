@@ -57,6 +57,10 @@ inline constexpr std::size_t kMaxTokenNameChars = 100;
 inline constexpr int kTokenCacheTtlMs = 2'000;
 inline constexpr std::size_t kTokenCacheMaxEntries = 10'000;
 
+// Read cache ----------------------------------------------------------------------------
+// Rendered variant+stock responses kept in memory (SQLite only; ~1 KB each).
+inline constexpr std::size_t kReadCacheMaxEntries = 50'000;
+
 // Idempotency --------------------------------------------------------------------------
 // Responses to POSTs with an Idempotency-Key are kept at least 24 h (Stripe's promise),
 // plus an hour of slack for clients retrying on a daily schedule.

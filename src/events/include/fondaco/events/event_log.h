@@ -46,6 +46,13 @@ std::span<const storage::Migration> migrations();
 
 class EventLog {
  public:
+  // Called in this process after a transaction that appended an event has committed, with
+  // the event's type, aggregate and aggregate id (e.g. to invalidate caches). Register
+  // listeners before serving; they must be fast and must not throw.
+  using CommitListener = std::function<void(std::string_view type, std::string_view aggregate,
+                                            std::string_view aggregate_id)>;
+  void add_commit_listener(CommitListener listener) { listeners_.push_back(std::move(listener)); }
+
   // Appends an event in tx; returns its sequence number. Wakes waiters after commit.
   Result<std::int64_t> append(storage::Tx& tx, std::string_view type, std::string_view aggregate,
                               std::string_view aggregate_id, std::string payload_json,
@@ -64,6 +71,7 @@ class EventLog {
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<std::uint64_t> notified_{0};
+  std::vector<CommitListener> listeners_;
 };
 
 using Handler = std::function<Result<void>(const Event&)>;
