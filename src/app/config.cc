@@ -5,6 +5,7 @@
 #include "fondaco/events/event_log.h"
 #include "fondaco/governance/tokens.h"
 #include "fondaco/inventory/inventory.h"
+#include "fondaco/orders/orders.h"
 #include "fondaco/platform/metrics.h"
 #include "fondaco/storage/migrations.h"
 
@@ -28,6 +29,7 @@ Result<std::unique_ptr<storage::Database>> open_and_migrate(const std::string& u
       {"catalog", catalog::migrations()},
       {"inventory", inventory::migrations()},
       {"governance", governance::migrations()},
+      {"orders", orders::migrations()},
       {"api", api::migrations()},
   };
   FONDACO_TRY(storage::migrate(*db, modules, clock.now_ms()));

@@ -10,6 +10,7 @@
 #include "fondaco/events/event_log.h"
 #include "fondaco/governance/tokens.h"
 #include "fondaco/inventory/inventory.h"
+#include "fondaco/orders/orders.h"
 #include "fondaco/storage/migrations.h"
 #include "fondaco/testing/testing.h"
 
@@ -105,6 +106,7 @@ std::unique_ptr<storage::Database> TestDb::open_migrated() const {
       {"catalog", catalog::migrations()},
       {"inventory", inventory::migrations()},
       {"governance", governance::migrations()},
+      {"orders", orders::migrations()},
   };
   auto r = storage::migrate(*db, modules, 0);
   if (!r) ADD_FAILURE() << "migrate: " << r.error().message;

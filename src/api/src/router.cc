@@ -94,7 +94,8 @@ class Router {
         else if (aggregate == "product" || aggregate == "price_list") cache->clear();
       });
     }
-    for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes})
+    for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes,
+                      orders_routes})
       for (auto& r : group()) add(std::move(r));
     unmatched_ = &metrics::global().counter("fondaco_http_unmatched_requests_total",
                                             "Requests that matched no route");
@@ -277,7 +278,8 @@ Handler make_api_handler(Services& services) {
 
 std::vector<RouteInfo> route_table() {
   std::vector<RouteInfo> out;
-  for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes})
+  for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes,
+                      orders_routes})
     for (auto& r : group()) out.push_back(RouteInfo{r.method, r.pattern});
   return out;
 }

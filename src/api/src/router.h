@@ -93,6 +93,7 @@ std::vector<Route> system_routes();
 std::vector<Route> catalog_routes();
 std::vector<Route> inventory_routes();
 std::vector<Route> governance_routes();
+std::vector<Route> orders_routes();
 
 // ---- helpers ----
 Response json_response(int status, std::string body);

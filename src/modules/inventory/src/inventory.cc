@@ -365,6 +365,46 @@ Result<StockLevel> Inventory::stock(Tx& tx, std::string_view sku) {
   return out;
 }
 
+Result<std::vector<LocationStock>> Inventory::available_by_location(Tx& tx,
+                                                                    std::string_view sku) {
+  FONDACO_TRY(check_sku(sku, "sku"));
+  auto rows = FONDACO_TRY(tx.query(
+      "SELECT l.id, l.code, l.kind, b.on_hand - b.reserved FROM stock_balances b "
+      "JOIN locations l ON l.id = b.location_id WHERE b.sku = ? AND b.bounded = 1 ORDER BY l.id",
+      {std::string(sku)}));
+  std::vector<LocationStock> out;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out.push_back(LocationStock{rows.i64(i, 0), rows.text(i, 1),
+                                parse_kind(rows.text(i, 2)).value_or(LocationKind::warehouse),
+                                rows.i64(i, 3)});
+  return out;
+}
+
+Result<void> Inventory::lock_stock(Tx& tx, std::string_view sku) {
+  FONDACO_TRY(check_sku(sku, "sku"));
+  FONDACO_TRY(tx.exec("UPDATE stock_balances SET reserved = reserved WHERE sku = ? AND bounded = 1",
+                      {std::string(sku)}));
+  return ok();
+}
+
+Result<std::vector<Reservation>> Inventory::reservations_for(
+    Tx& tx, std::span<const std::string> references) {
+  std::vector<Reservation> out;
+  if (references.empty()) return out;
+  std::string sql =
+      "SELECT r.id, r.sku, l.code, r.qty, r.reference, r.status, r.expires_at, r.created_at, "
+      "r.updated_at FROM reservations r JOIN locations l ON l.id = r.location_id "
+      "WHERE r.reference IN (";
+  std::vector<Value> params;
+  for (const auto& ref : references) {
+    sql += params.empty() ? "?" : ", ?";
+    params.push_back(ref);
+  }
+  auto rows = FONDACO_TRY(tx.query(sql + ") ORDER BY r.id", params));
+  for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(reservation_from(rows, i));
+  return out;
+}
+
 Result<Page<Move>> Inventory::ledger(Tx& tx, std::string_view sku, std::int64_t after_id,
                                      int limit) {
   FONDACO_TRY(check_sku(sku, "sku"));

@@ -107,6 +107,9 @@ CREATE TABLE reservations (
 );
 CREATE INDEX reservations_expiry_idx ON reservations (status, expires_at);
 )"},
+    {2, "reservations by reference (an order's holds)",
+     "CREATE INDEX reservations_reference_idx ON reservations (reference);",
+     "CREATE INDEX reservations_reference_idx ON reservations (reference);"},
 };
 
 }  // namespace

@@ -49,6 +49,27 @@ inline constexpr int kMaxVatRateBp = 10'000;                  // 100 %
 // Inventory ----------------------------------------------------------------------------
 inline constexpr std::int64_t kMaxReservationTtlMs = 7LL * 24 * 3600 * 1000;
 
+// Orders -------------------------------------------------------------------------------
+// Lines per order: a large B2B order has a few hundred; more is an import error.
+inline constexpr std::size_t kMaxOrderLines = 500;
+// Channel codes ("storefront", "shopify"...): short lower-case identifiers.
+inline constexpr std::size_t kMaxChannelChars = 32;
+// A channel's own order reference (Shopify ids, Amazon 3-7-7 ids...).
+inline constexpr std::size_t kMaxExternalRefChars = 128;
+// RFC 5321 path limit.
+inline constexpr std::size_t kMaxEmailChars = 254;
+inline constexpr std::size_t kMaxPhoneChars = 32;
+inline constexpr std::size_t kMaxPostalCodeChars = 16;
+// Fiscal identifiers as given (P.IVA, codice fiscale, SDI code): validated in order-to-cash.
+inline constexpr std::size_t kMaxFiscalIdChars = 32;
+inline constexpr std::size_t kMaxOrderNotesChars = 4'000;
+inline constexpr std::size_t kMaxStatusNoteChars = 1'000;
+// Any order amount (line, shipping, grand total): equal to the single-amount ceiling, which
+// keeps VAT arithmetic (amount × 10000) far inside int64.
+inline constexpr std::int64_t kMaxOrderTotalMinor = kMaxAmountMinor;
+// Locations in a placement priority list.
+inline constexpr std::size_t kMaxPlacementLocations = 64;
+
 // Tokens -------------------------------------------------------------------------------
 inline constexpr std::size_t kMaxTokenNameChars = 100;
 // A verified token is remembered this long, so a request does not pay a database round

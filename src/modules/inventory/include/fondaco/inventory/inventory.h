@@ -125,6 +125,14 @@ struct Reservation {
   std::int64_t updated_at = 0;
 };
 
+// Available-to-promise of one SKU at one internal location (see available_by_location).
+struct LocationStock {
+  std::int64_t location_id = 0;
+  std::string location;
+  LocationKind kind = LocationKind::warehouse;
+  std::int64_t available = 0;
+};
+
 using fondaco::Page;
 
 class Inventory {
@@ -150,6 +158,16 @@ class Inventory {
   Result<int> expire(storage::Tx& tx, std::int64_t now_ms, int limit);
 
   Result<StockLevel> stock(storage::Tx& tx, std::string_view sku);
+  // The SKU's available quantity at every internal location that has a balance, in
+  // location id order. For allocation (which location serves an order line).
+  Result<std::vector<LocationStock>> available_by_location(storage::Tx& tx, std::string_view sku);
+  // Takes the SKU's balance rows for the rest of the transaction (a no-op UPDATE: a row lock
+  // on PostgreSQL; SQLite's single writer holds everything already), so availability read
+  // afterwards stays true until commit. Call for several SKUs in ascending SKU order.
+  Result<void> lock_stock(storage::Tx& tx, std::string_view sku);
+  // Reservations (any status) made for any of these references, oldest first.
+  Result<std::vector<Reservation>> reservations_for(storage::Tx& tx,
+                                                    std::span<const std::string> references);
   Result<Page<Move>> ledger(storage::Tx& tx, std::string_view sku, std::int64_t after_id,
                             int limit);
 

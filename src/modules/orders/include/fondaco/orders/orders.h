@@ -1,0 +1,231 @@
+// Orders: one order model for every sales channel.
+//
+// An order belongs to a channel ("storefront", "pos", "shopify"...) and may carry the
+// channel's own reference (external_ref), unique per channel: creating an order whose
+// (channel, external_ref) exists returns the existing order instead of a second one. Each
+// order gets a human number, a per-channel prefix plus a gap-free sequence taken from a
+// counter row in the creating transaction ("WEB-000001"). Totals are computed here in int64
+// minor units (lines, discounts, shipping, VAT per rate rounded once per rate, grand total);
+// an imported order keeps the channel's total as sent and is flagged when it differs.
+//
+// The lifecycle is a state machine held as data (kTransitions in orders.cc); every change
+// is appended to the order's timeline (order_history) and emits its event in the same
+// transaction. This module knows nothing of the catalog or of stock: placing an order
+// (checking SKUs, pricing, reserving) is composed in src/workflows/.
+//
+// Every operation takes the caller's transaction and `now_ms`; nothing reads the clock.
+// Thread-safety: Orders holds no mutable state; use it from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fondaco/base/page.h"
+#include "fondaco/base/result.h"
+#include "fondaco/events/event_log.h"
+#include "fondaco/storage/database.h"
+#include "fondaco/storage/migrations.h"
+
+namespace fondaco::orders {
+
+std::span<const storage::Migration> migrations();
+
+enum class Status {
+  pending_payment,
+  confirmed,
+  paid,
+  fulfilling,
+  partially_shipped,
+  shipped,
+  delivered,
+  completed,
+  on_hold,
+  cancelled,
+};
+std::string_view to_string(Status s);
+std::optional<Status> parse_status(std::string_view s);
+// True when the state machine allows from → to.
+bool can_transition(Status from, Status to);
+
+enum class PaymentStatus { unpaid, paid, refunded, partially_refunded };
+std::string_view to_string(PaymentStatus s);
+enum class FulfillmentStatus { unfulfilled, partial, fulfilled };
+std::string_view to_string(FulfillmentStatus s);
+
+// Channel code → number prefix: the known channels have fixed ones (storefront → WEB,
+// pos → POS, phone → TEL, shopify → SHP, woocommerce → WOO, amazon → AMZ, ebay → EBY),
+// any other channel uses its code in upper case.
+std::string channel_prefix(std::string_view channel);
+// Syntactic e-mail check (one @, non-empty local part ≤ 64, dotted domain, no spaces).
+bool is_valid_email(std::string_view email);
+
+struct Company {
+  std::string name;
+  std::optional<std::string> vat_number;   // partita IVA, stored as given
+  std::optional<std::string> fiscal_code;  // codice fiscale
+  std::optional<std::string> sdi_code;
+  std::optional<std::string> pec;
+  friend bool operator==(const Company&, const Company&) = default;
+};
+
+struct Customer {
+  std::string email;
+  std::string name;
+  std::optional<std::string> phone;
+  std::optional<Company> company;
+  friend bool operator==(const Customer&, const Customer&) = default;
+};
+
+struct Address {
+  std::string name;
+  std::string line1;
+  std::string line2;
+  std::string city;
+  std::string postal_code;
+  std::string province;
+  std::string country;  // ISO 3166-1 alpha-2, upper case
+  friend bool operator==(const Address&, const Address&) = default;
+};
+
+struct LineInput {
+  std::string sku;
+  std::int64_t qty = 1;
+  // Required by create(); the place-order workflow fills missing ones from the catalog.
+  std::optional<std::int64_t> unit_price_minor;
+  std::int64_t discount_minor = 0;  // for the whole line
+  std::optional<int> vat_rate_bp;
+};
+
+struct OrderInput {
+  std::string channel = "storefront";
+  std::optional<std::string> external_ref;
+  Customer customer;
+  std::optional<Address> billing_address;
+  std::optional<Address> shipping_address;
+  std::vector<LineInput> lines;
+  std::string shipping_method;
+  std::int64_t shipping_minor = 0;
+  int shipping_vat_rate_bp = 2200;
+  std::string currency = "EUR";
+  std::string notes;
+  bool prices_include_vat = true;  // Italian B2C prices include VAT
+  std::optional<std::int64_t> channel_total_minor;  // the channel's grand total, as sent
+};
+
+struct Line {
+  int line_no = 0;  // 1-based
+  std::string sku;
+  std::int64_t qty = 0;
+  std::int64_t unit_price_minor = 0;
+  std::int64_t discount_minor = 0;
+  int vat_rate_bp = 0;
+  std::int64_t amount_minor = 0;  // qty × unit − discount
+};
+
+// One VAT rate's summary (FatturaPA DatiRiepilogo style): rounded once per rate.
+struct VatSummary {
+  int rate_bp = 0;
+  std::int64_t taxable_minor = 0;
+  std::int64_t vat_minor = 0;
+};
+
+struct Totals {
+  std::int64_t lines_minor = 0;     // Σ line amounts (after discounts)
+  std::int64_t discount_minor = 0;  // Σ line discounts
+  std::int64_t shipping_minor = 0;
+  std::int64_t taxable_minor = 0;   // Σ taxable over rates
+  std::int64_t vat_minor = 0;       // Σ VAT over rates
+  std::int64_t total_minor = 0;     // what the customer pays
+  std::vector<VatSummary> vat;      // ascending rate
+};
+
+// Computes totals; invalid_argument (naming the field) on a discount above its line's
+// gross or on an amount above limits::kMaxOrderTotalMinor.
+Result<Totals> compute_totals(std::span<const LineInput> lines, std::int64_t shipping_minor,
+                              int shipping_vat_rate_bp, bool prices_include_vat);
+
+struct HistoryEntry {
+  std::int64_t at = 0;
+  std::optional<Status> from;  // none for creation
+  Status to = Status::pending_payment;
+  std::string note;
+};
+
+struct Order {
+  std::int64_t id = 0;
+  std::string number;
+  std::string channel;
+  std::optional<std::string> external_ref;
+  Status status = Status::pending_payment;
+  PaymentStatus payment_status = PaymentStatus::unpaid;
+  FulfillmentStatus fulfillment_status = FulfillmentStatus::unfulfilled;
+  Customer customer;
+  std::optional<Address> billing_address;
+  std::optional<Address> shipping_address;
+  std::vector<Line> lines;
+  std::string shipping_method;
+  int shipping_vat_rate_bp = 0;
+  std::string currency;
+  std::string notes;
+  bool prices_include_vat = true;
+  Totals totals;
+  std::optional<std::int64_t> channel_total_minor;
+  bool totals_mismatch = false;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct Created {
+  Order order;
+  bool created = true;  // false: (channel, external_ref) existed and this is that order
+};
+
+struct OrderFilter {
+  std::optional<Status> status;
+  std::optional<std::string> channel;
+  std::optional<std::int64_t> created_from_ms;  // inclusive
+  std::optional<std::int64_t> created_to_ms;    // exclusive
+  std::optional<std::string> email;             // case-insensitive equality
+  std::optional<std::string> sku;               // orders with a line of this SKU
+  std::int64_t after_id = 0;                    // keyset cursor, ascending id
+  int limit = 50;
+};
+
+using fondaco::Page;
+
+class Orders {
+ public:
+  explicit Orders(events::EventLog& log) : log_(log) {}
+
+  // Validates (errors name the field: "lines[2].qty", "customer.email"), computes totals,
+  // numbers and stores the order with its first timeline entry and `order.created`.
+  Result<Created> create(storage::Tx& tx, const OrderInput& in, std::int64_t now_ms);
+  // The order (lines and totals; not the timeline). not_found naming "id".
+  Result<Order> get(storage::Tx& tx, std::int64_t id);
+  Result<std::optional<Order>> find_by_external_ref(storage::Tx& tx, std::string_view channel,
+                                                    std::string_view external_ref);
+  Result<std::vector<HistoryEntry>> history(storage::Tx& tx, std::int64_t id);
+  Result<Page<Order>> list(storage::Tx& tx, const OrderFilter& filter);
+
+  // Moves the order to `to` if the state machine allows it (invalid_transition naming
+  // "status" otherwise), race-free: the update is conditional on the status it read.
+  // Emits order.status_changed, or order.cancelled when `to` is cancelled.
+  Result<Order> transition(storage::Tx& tx, std::int64_t id, Status to, std::string_view note,
+                           std::int64_t now_ms);
+
+ private:
+  Result<std::vector<Line>> load_lines(storage::Tx& tx, std::int64_t id);
+  Result<Page<Order>> load(storage::Tx& tx, const std::string& where,
+                           const std::vector<storage::Value>& params, int limit);
+
+  events::EventLog& log_;
+};
+
+// Input validation that needs no database (exposed for the workflow's early checks).
+Result<void> validate(const OrderInput& in);
+
+}  // namespace fondaco::orders
