@@ -9,6 +9,7 @@ bin=build/release/src/fondaco
 bench=build/release/bench/bench_stock
 secs=${BENCH_SECONDS:-10}
 work=$(mktemp -d)
+chmod 755 "$work"  # the PostgreSQL test server runs as its own user
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

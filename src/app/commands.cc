@@ -1,3 +1,6 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -50,11 +53,13 @@ Result<std::string> demo_admin_token(Runtime& rt, const std::string& db_url, boo
                              rt.clock.now_ms());
   }));
   if (!file.empty()) {
-    std::ofstream out(file, std::ios::trunc);
-    out << created.secret << "\n";
-    out.close();
-    std::filesystem::permissions(file, std::filesystem::perms::owner_read |
-                                           std::filesystem::perms::owner_write);
+    // Created owner-only from the first byte (never briefly world-readable).
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) return fail(ErrorCode::unavailable, "cannot write " + file.string(), "db");
+    const std::string line = created.secret + "\n";
+    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ::close(fd);
+    if (!written) return fail(ErrorCode::unavailable, "cannot write " + file.string(), "db");
   }
   return created.secret;
 }
@@ -126,7 +131,13 @@ int run_serve(const Config& config) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto server = api::make_http_server({listen->first, listen->second, config.threads},
+  // Handlers run on the I/O threads and wait for the database. SQLite answers in
+  // microseconds, so one thread per core is right; PostgreSQL is a network round trip away,
+  // so more threads keep the cores busy while requests wait.
+  int threads = config.threads;
+  if (threads == 0 && (*rt)->db->engine() == storage::Engine::postgres)
+    threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) * 8;
+  auto server = api::make_http_server({listen->first, listen->second, threads},
                                       api::make_api_handler(*(*rt)->services));
   if (auto s = server->start(); !s) return report(s.error());
   (*rt)->services->open_connections = [&] { return server->open_connections(); };

@@ -95,6 +95,11 @@ TEST_P(ApiTest, ReservationsOverHttp) {
   EXPECT_EQ(json_at(again.body, "code"), "invalid_transition");
   EXPECT_EQ(json_at(get("/api/v1/reservations/" + id).body, "status"), "committed");
   EXPECT_EQ(get("/api/v1/reservations/12345").status, 404);
+  // An order's holds are made by order placement only.
+  auto spoof = post("/api/v1/reservations",
+                    R"({"sku":"R-1","location":"WH","qty":1,"reference":"order:1:line:0"})");
+  EXPECT_EQ(spoof.status, 400);
+  EXPECT_EQ(json_at(spoof.body, "field"), "reference");
 }
 
 // Many clients race for the last units over HTTP: exactly the stock on hand is sold.

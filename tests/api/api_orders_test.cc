@@ -18,6 +18,24 @@ std::string line(const std::string& sku, int qty) {
   return R"({"sku":")" + sku + R"(","qty":)" + std::to_string(qty) + "}";
 }
 
+TEST_P(ApiTest, ArchivedProductsCannotBeOrderedAndBankTransfersGoStraightToPaid) {
+  ASSERT_EQ(create_product("Old", {"OLD-1"}).status, 201);
+  ASSERT_EQ(create_product("New", {"NEW-1"}).status, 201);
+  ASSERT_EQ(receive("OLD-1", 5, "WH").status, 201);
+  ASSERT_EQ(receive("NEW-1", 5, "WH").status, 201);
+  const std::string old_id = json_at(get("/api/v1/products?q=old-1").body, "items[0].id");
+  ASSERT_EQ(del("/api/v1/products/" + old_id).status, 200);
+  auto refused = post("/api/v1/orders", order_body(line("NEW-1", 1) + "," + line("OLD-1", 1)));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(json_at(refused.body, "field"), "lines[1].sku");
+  EXPECT_EQ(json_at(get("/api/v1/stock/NEW-1").body, "reserved"), "0");
+  auto placed = post("/api/v1/orders", order_body(line("NEW-1", 1)));
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  auto paid = post("/api/v1/orders/" + json_at(placed.body, "id") + "/status", R"({"status":"paid"})");
+  EXPECT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(json_at(paid.body, "payment_status"), "paid");
+}
+
 TEST_P(ApiTest, OrdersCreateGetListStatusCancel) {
   ASSERT_EQ(create_product("Olio", {"OIL-1", "OIL-2"}).status, 201);
   ASSERT_EQ(receive("OIL-1", 10, "WH").status, 201);

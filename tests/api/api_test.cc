@@ -139,8 +139,9 @@ TEST_P(ApiTest, ListsUseCursorsAndCapTheLimit) {
     cursor = json_at(page.body, "next_cursor");
   }
   EXPECT_EQ(titles, (std::vector<std::string>{"P0", "P1", "P2", "P3", "P4"}));
+  // base64url("v1:99999999999999999999"): a number past int64 must be a 400, not a 500.
   for (std::string bad : {"limit=0", "limit=501", "limit=abc", "limit=-1", "cursor=%%%",
-                          "cursor=bm9wZQ", "colour=red"}) {
+                          "cursor=bm9wZQ", "colour=red", "cursor=djE6OTk5OTk5OTk5OTk5OTk5OTk5OTk5"}) {
     auto r = get("/api/v1/products?" + bad);
     EXPECT_EQ(r.status, 400) << bad;
   }

@@ -203,10 +203,11 @@ class Router {
     const std::int64_t now = platform::monotonic_micros() / 1000;
     std::optional<governance::Token> token = token_cache_.find(secret, now);
     if (!token) {
+      const auto generation = token_cache_.generation();
       auto verified =
           s_.db.read([&](storage::Tx& tx) { return s_.tokens.authenticate(tx, secret); });
       if (!verified) return fail(verified.error());
-      token_cache_.put(std::string(secret), *verified, now);
+      token_cache_.put(std::string(secret), *verified, now, generation);
       token = std::move(*verified);
     }
     if (token->role != Role::admin) {
@@ -244,9 +245,16 @@ class Router {
       return problem_response(make_error(ErrorCode::conflict,
                                          "a request with this Idempotency-Key is in progress",
                                          "Idempotency-Key"));
+    struct Release {
+      Idempotency& i;
+      const IdempotencyKey& k;
+      ~Release() { i.end(k); }
+    } release{idempotency_, key};
+    // The first request may have finished between the replay check and begin().
+    if (auto stored = idempotency_.replay(s_.db, key); !stored || *stored)
+      return stored ? std::move(**stored) : problem_response(stored.error());
     ctx.idem = key;
     Response r = run_plain(ctx, route);
-    idempotency_.end(key);
     if (r.status / 100 == 2 && !ctx.idem_recorded)
       spdlog::error("POST {} succeeded without recording its Idempotency-Key", route.pattern);
     if (r.status == 409 && !ctx.idem_recorded) {
@@ -292,8 +300,15 @@ std::optional<governance::Token> TokenCache::find(std::string_view secret,
   return it->second.token;
 }
 
-void TokenCache::put(std::string secret, governance::Token token, std::int64_t now_ms) {
+std::uint64_t TokenCache::generation() const {
+  std::shared_lock lock(mu_);
+  return generation_;
+}
+
+void TokenCache::put(std::string secret, governance::Token token, std::int64_t now_ms,
+                     std::uint64_t generation) {
   std::unique_lock lock(mu_);
+  if (generation != generation_) return;  // a revocation happened while we verified
   // Bounded: when full, start over (entries are cheap to re-verify).
   if (entries_.size() >= limits::kTokenCacheMaxEntries) entries_.clear();
   entries_.insert_or_assign(std::move(secret),
@@ -303,6 +318,7 @@ void TokenCache::put(std::string secret, governance::Token token, std::int64_t n
 void TokenCache::clear() {
   std::unique_lock lock(mu_);
   entries_.clear();
+  ++generation_;
 }
 
 Result<std::int64_t> prune_idempotency_keys(storage::Database& db, std::int64_t before_ms) {
@@ -347,7 +363,7 @@ Result<PageRequest> page_request(const Params& query, int max_limit) {
   if (auto it = query.find("cursor"); it != query.end()) {
     auto raw = base64url_decode(it->second);
     std::int64_t after = -1;
-    if (raw && raw->starts_with("v1:") && raw->size() > 3 && raw->size() < 24 &&
+    if (raw && raw->starts_with("v1:") && raw->size() > 3 && raw->size() <= 21 &&
         raw->find_first_not_of("0123456789", 3) == std::string::npos)
       after = std::stoll(raw->substr(3));
     if (after < 0) return fail(ErrorCode::invalid_argument, "is not a valid cursor", "cursor");

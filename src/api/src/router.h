@@ -26,7 +26,10 @@ using Params = std::map<std::string, std::string, std::less<>>;
 class TokenCache {
  public:
   std::optional<governance::Token> find(std::string_view secret, std::int64_t now_ms) const;
-  void put(std::string secret, governance::Token token, std::int64_t now_ms);
+  // Note generation() before verifying a token; put() refuses it if clear() ran since.
+  std::uint64_t generation() const;
+  void put(std::string secret, governance::Token token, std::int64_t now_ms,
+           std::uint64_t generation);
   void clear();
 
  private:
@@ -36,6 +39,7 @@ class TokenCache {
   };
   mutable std::shared_mutex mu_;
   std::map<std::string, Entry, std::less<>> entries_;
+  std::uint64_t generation_ = 0;
 };
 
 struct Ctx {

@@ -197,6 +197,10 @@ Result<Response> create_reservation(Ctx& c) {
   in.reference = FONDACO_TRY(o.req_string("reference", {limits::kMaxShortTextChars, 1, false}));
   in.ttl_ms = FONDACO_TRY(o.opt_int("ttl_ms", {1, limits::kMaxReservationTtlMs}));
   FONDACO_TRY(o.finish());
+  // "order:<id>:line:<n>" identifies an order's holds: only order placement makes those.
+  if (in.reference.starts_with("order:"))
+    return fail(ErrorCode::invalid_argument, "references starting with order: are reserved",
+                "reference");
   return commit(
       c,
       [&](storage::Tx& tx) -> Result<Reservation> {

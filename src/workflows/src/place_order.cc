@@ -44,6 +44,9 @@ Result<orders::OrderInput> priced(Tx& tx, catalog::Catalog& catalog, orders::Ord
         return fail(ErrorCode::invalid_argument, "unknown SKU", path + ".sku");
       return fail(v.error());
     }
+    const auto product = FONDACO_TRY(catalog.summary(tx, v->product_id));
+    if (product.status == catalog::ProductStatus::archived)
+      return fail(ErrorCode::invalid_argument, "this SKU's product is archived", path + ".sku");
     if (!l.vat_rate_bp) l.vat_rate_bp = v->vat_rate_bp;
     if (l.unit_price_minor) continue;
     const catalog::Price* best = nullptr;
@@ -200,6 +203,11 @@ Result<PlacedOrder> place_order(Tx& tx, const OrderServices& s, const PlaceOrder
   if (in.order.lines.size() > limits::kMaxOrderLines)
     return fail(ErrorCode::invalid_argument, "at most 500 lines per order", "lines");
   const orders::OrderInput order = FONDACO_TRY(priced(tx, s.catalog, in.order));
+  // Every stock writer takes the SKUs' balance rows before the event counter row (which
+  // orders.create takes when it appends order.created): same order everywhere, no deadlock.
+  std::set<std::string> skus;
+  for (const auto& l : order.lines) skus.insert(l.sku);
+  for (const auto& sku : skus) FONDACO_TRY(s.inventory.lock_stock(tx, sku));
   auto created = FONDACO_TRY(s.orders.create(tx, order, now_ms));
   if (!created.created) return order_with_reservations(tx, s, created.order.id);
   PlacedOrder out;
@@ -211,6 +219,11 @@ Result<PlacedOrder> place_order(Tx& tx, const OrderServices& s, const PlaceOrder
 Result<PlacedOrder> cancel_order(Tx& tx, const OrderServices& s, std::int64_t order_id,
                                  std::string_view note, std::int64_t now_ms) {
   PlacedOrder out;
+  // Balance rows first, then the event counter (see place_order).
+  const orders::Order before = FONDACO_TRY(s.orders.get(tx, order_id));
+  std::set<std::string> skus;
+  for (const auto& l : before.lines) skus.insert(l.sku);
+  for (const auto& sku : skus) FONDACO_TRY(s.inventory.lock_stock(tx, sku));
   out.order = FONDACO_TRY(s.orders.transition(tx, order_id, orders::Status::cancelled, note, now_ms));
   auto held = FONDACO_TRY(reservations_of(tx, s, out.order));
   for (auto& r : held) {

@@ -250,6 +250,7 @@ Result<void> Catalog::insert_variant(Tx& tx, std::int64_t product_id, const Vari
 Result<void> Catalog::update_variant(Tx& tx, std::int64_t variant_id, const VariantInput& v,
                                      const std::string& path, std::int64_t now_ms) {
   FONDACO_TRY(validate_variant(tx, v, path, false));
+  FONDACO_TRY(tx.exec("UPDATE variants SET updated_at = updated_at WHERE id = ?", {variant_id}));
   auto cur = FONDACO_TRY(tx.query(
       "SELECT " + std::string(kVariantColumns) + " FROM variants WHERE id = ?", {variant_id}));
   Variant old = variant_from(cur, 0);
@@ -331,6 +332,9 @@ Result<Product> Catalog::update(Tx& tx, std::int64_t id, const ProductPatch& pat
                                 std::int64_t now_ms) {
   FONDACO_TRY(validate_product_fields(patch.title, patch.handle, patch.description, patch.brand,
                                       patch.category, patch.seo_title, patch.seo_description));
+  // Lock the row before reading it: the update below writes back unpatched fields, which
+  // must be the latest ones (PostgreSQL writes run at READ COMMITTED).
+  FONDACO_TRY(tx.exec("UPDATE products SET updated_at = updated_at WHERE id = ?", {id}));
   Product p = FONDACO_TRY(get(tx, id));
   if (patch.handle && *patch.handle != p.handle) {
     auto taken = FONDACO_TRY(tx.query("SELECT 1 FROM products WHERE handle = ?", {*patch.handle}));
@@ -368,6 +372,7 @@ Result<Product> Catalog::update(Tx& tx, std::int64_t id, const ProductPatch& pat
 }
 
 Result<Product> Catalog::archive(Tx& tx, std::int64_t id, std::int64_t now_ms) {
+  FONDACO_TRY(tx.exec("UPDATE products SET updated_at = updated_at WHERE id = ?", {id}));
   Product p = FONDACO_TRY(get(tx, id));
   if (p.status == ProductStatus::archived) return p;  // idempotent
   FONDACO_TRY(tx.exec("UPDATE products SET status = 'archived', updated_at = ? WHERE id = ?",

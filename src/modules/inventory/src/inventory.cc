@@ -226,6 +226,10 @@ Result<std::optional<Move>> Inventory::count(Tx& tx, std::string_view sku,
   const Location loc = FONDACO_TRY(location_for(tx, location, "location"));
   if (!is_bounded(loc.kind))
     return fail(ErrorCode::invalid_argument, "only internal locations can be counted", "location");
+  // Lock the balance before reading it, so the adjustment is computed from the latest
+  // quantity even when receipts or other counts run at the same time (READ COMMITTED).
+  FONDACO_TRY(tx.exec("UPDATE stock_balances SET reserved = reserved WHERE sku = ? AND location_id = ?",
+                      {std::string(sku), loc.id}));
   auto rows = FONDACO_TRY(tx.query(
       "SELECT on_hand, reserved FROM stock_balances WHERE sku = ? AND location_id = ?",
       {std::string(sku), loc.id}));
@@ -338,12 +342,15 @@ Result<int> Inventory::expire(Tx& tx, std::int64_t now_ms, int limit) {
       "SELECT id FROM reservations WHERE status = 'active' AND expires_at IS NOT NULL "
       "AND expires_at <= ? ORDER BY id LIMIT ?",
       {now_ms, std::int64_t{limit}}));
+  int expired = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    Reservation r = FONDACO_TRY(
-        finish_reservation(tx, rows.i64(i, 0), ReservationStatus::expired, now_ms));
-    FONDACO_TRY(emit_stock_changed(tx, r.sku, now_ms));
+    auto r = finish_reservation(tx, rows.i64(i, 0), ReservationStatus::expired, now_ms);
+    if (!r && r.error().code == ErrorCode::invalid_transition) continue;  // finished meanwhile
+    if (!r) return fail(r.error());
+    FONDACO_TRY(emit_stock_changed(tx, r->sku, now_ms));
+    ++expired;
   }
-  return static_cast<int>(rows.size());
+  return expired;
 }
 
 Result<StockLevel> Inventory::stock(Tx& tx, std::string_view sku) {

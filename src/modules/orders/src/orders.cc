@@ -28,6 +28,7 @@ constexpr std::pair<Status, Status> kTransitions[] = {
     // the main line
     {Status::pending_payment, Status::confirmed},
     {Status::confirmed, Status::paid},
+    {Status::pending_payment, Status::paid},  // a payment arrives for an unconfirmed order
     {Status::paid, Status::fulfilling},
     {Status::fulfilling, Status::partially_shipped},
     {Status::fulfilling, Status::shipped},  // everything left in one parcel

@@ -82,6 +82,7 @@ TEST(OrderTotals, DiscountAndOverflowAreRejectedNamingTheField) {
 
 TEST(OrderStateMachine, AllowedAndForbiddenTransitions) {
   EXPECT_TRUE(can_transition(Status::pending_payment, Status::confirmed));
+  EXPECT_TRUE(can_transition(Status::pending_payment, Status::paid));  // bank transfer arrives
   EXPECT_TRUE(can_transition(Status::paid, Status::on_hold));
   EXPECT_TRUE(can_transition(Status::on_hold, Status::paid));
   EXPECT_TRUE(can_transition(Status::on_hold, Status::cancelled));

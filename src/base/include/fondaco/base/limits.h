@@ -39,8 +39,8 @@ inline constexpr std::size_t kMaxCodeChars = 64;            // location, price-l
 inline constexpr std::size_t kMaxSearchChars = 100;
 
 // Money and quantities -----------------------------------------------------------------
-// 10^13 minor units = 100 billion EUR: far above any real price, far below int64 overflow
-// even when multiplied by kMaxQuantity.
+// 10^13 minor units = 100 billion EUR: far above any real price. Products of amounts and
+// quantities can exceed int64, so totals use checked arithmetic (money.h).
 inline constexpr std::int64_t kMaxAmountMinor = 10'000'000'000'000;
 inline constexpr std::int64_t kMaxQuantity = 1'000'000;
 inline constexpr std::int64_t kMaxWeightGrams = 10'000'000;  // 10 t

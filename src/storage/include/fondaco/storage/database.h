@@ -95,9 +95,12 @@ class Tx {
 };
 
 struct Options {
-  int read_connections = 4;
-  // PostgreSQL: connections used for write transactions.
-  int write_connections = 4;
+  // Read transactions in parallel (SQLite readers; PostgreSQL read pool). At least the
+  // number of request threads, or requests queue for a connection.
+  int read_connections = 16;
+  // PostgreSQL: connections used for write transactions (~8 is best on 2 cores; SQLite has
+  // one writer whatever this says).
+  int write_connections = 8;
 };
 
 class Database {
