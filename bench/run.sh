@@ -41,6 +41,10 @@ run_http() {  # $1 = db url
   wrk -t2 -c64 -d"${secs}s" --latency -H "Authorization: Bearer $token" \
     "http://127.0.0.1:$port/api/v1/variants/BF-11-1" | grep -E "Requests/sec|Latency|99%|50%"
   echo "RSS after load: $(awk '/VmRSS/{print $2" "$3}' /proc/$pid/status)"
+  echo "## GET /api/v1/stock/BF-11-1 over HTTP ($1): not cached, one read transaction each"
+  echo "\$ wrk -t2 -c64 -d${secs}s --latency -H 'Authorization: Bearer ...' http://127.0.0.1:$port/api/v1/stock/BF-11-1"
+  wrk -t2 -c64 -d"${secs}s" --latency -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$port/api/v1/stock/BF-11-1" | grep -E "Requests/sec|Latency|99%|50%"
   echo "## POST /api/v1/stock/moves over HTTP ($1), one transaction per request"
   cat > "$work/move.lua" <<LUA
 wrk.method = "POST"
