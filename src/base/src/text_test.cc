@@ -84,3 +84,12 @@ TEST(Result, TryPropagatesErrors) {
 
 }  // namespace
 }  // namespace fondaco
+
+namespace fondaco {
+namespace {
+TEST(Text, AsciiLowerLeavesOtherBytesAlone) {
+  EXPECT_EQ(ascii_lower("Anna@Example.IT"), "anna@example.it");
+  EXPECT_EQ(ascii_lower("CAFFÈ"), "caffÈ");
+}
+}  // namespace
+}  // namespace fondaco

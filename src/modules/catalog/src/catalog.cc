@@ -48,16 +48,9 @@ constexpr std::string_view kVariantColumns =
     "id, product_id, sku, gtin, options, weight_g, cost_minor, vat_rate_bp, natura, created_at, "
     "updated_at";
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::string slugify(std::string_view title) {
   std::string out;
-  for (char c : lower_ascii(title)) {
+  for (char c : ascii_lower(title)) {
     const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     if (alnum) out += c;
     else if (!out.empty() && out.back() != '-') out += '-';
@@ -142,7 +135,7 @@ Result<void> validate_product_fields(const std::optional<std::string>& title,
     FONDACO_TRY(check_text(*title, "title", limits::kMaxTitleChars));
   }
   if (handle && (handle->empty() || !is_valid_code(*handle, 100) ||
-                 lower_ascii(*handle) != *handle || handle->find_first_of("./_") != std::string::npos))
+                 ascii_lower(*handle) != *handle || handle->find_first_of("./_") != std::string::npos))
     return fail(ErrorCode::invalid_argument,
                 "must be lower-case letters, digits and dashes (at most 100)", "handle");
   if (description) FONDACO_TRY(check_text(*description, "description", limits::kMaxDescriptionBytes));
@@ -279,7 +272,7 @@ Result<void> Catalog::refresh_search(Tx& tx, std::int64_t product_id) {
       tx.query("SELECT sku, gtin FROM variants WHERE product_id = ? ORDER BY id", {product_id}));
   for (std::size_t i = 0; i < vs.size(); ++i) text += " " + vs.text(i, 0) + " " + vs.text(i, 1);
   FONDACO_TRY(tx.exec("UPDATE products SET search_text = ? WHERE id = ?",
-                      {lower_ascii(text), product_id}));
+                      {ascii_lower(text), product_id}));
   return ok();
 }
 
@@ -439,7 +432,7 @@ Result<Page<Product>> Catalog::list(Tx& tx, const ProductFilter& f) {
   }
   if (f.q && !f.q->empty()) {
     sql += " AND search_text LIKE ? ESCAPE '\\'";
-    params.emplace_back("%" + storage::like_escape(lower_ascii(*f.q)) + "%");
+    params.emplace_back("%" + storage::like_escape(ascii_lower(*f.q)) + "%");
   }
   sql += " ORDER BY id LIMIT ?";
   params.emplace_back(std::int64_t{f.limit + 1});

@@ -64,13 +64,6 @@ constexpr std::string_view kOrderColumns =
     "shipping_method, shipping_minor, shipping_vat_rate_bp, currency, notes, prices_include_vat, "
     "channel_total_minor, totals_mismatch, created_at, updated_at";
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& ch : out)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return out;
-}
-
 Result<void> check_text(std::string_view s, std::size_t min_chars, std::size_t max_chars,
                         const std::string& field) {
   if (!is_valid_utf8(s) || has_control_chars(s))
@@ -359,7 +352,7 @@ Result<Created> Orders::create(Tx& tx, const OrderInput& in, std::int64_t now_ms
   const bool mismatch = in.channel_total_minor && *in.channel_total_minor != t.total_minor;
   const auto& co = in.customer.company;
   std::vector<Value> p = {in.channel, storage::opt_value(in.external_ref),
-                          in.customer.email, lower(in.customer.email), in.customer.name,
+                          in.customer.email, ascii_lower(in.customer.email), in.customer.name,
                           storage::opt_value(in.customer.phone),
                           co ? Value{co->name} : storage::null_value(),
                           co ? storage::opt_value(co->vat_number) : storage::null_value(),
@@ -483,7 +476,7 @@ Result<Page<Order>> Orders::list(Tx& tx, const OrderFilter& f) {
   if (f.channel) add("channel = ?", *f.channel);
   if (f.created_from_ms) add("created_at >= ?", *f.created_from_ms);
   if (f.created_to_ms) add("created_at < ?", *f.created_to_ms);
-  if (f.email) add("email_lc = ?", lower(*f.email));
+  if (f.email) add("email_lc = ?", ascii_lower(*f.email));
   if (f.sku)
     add("EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id AND l.sku = ?)", *f.sku);
   return load(tx, where, p, f.limit);

@@ -35,4 +35,7 @@ std::optional<std::string> base64url_decode(std::string_view text);
 
 std::string hex_encode(std::string_view bytes);
 
+// A-Z to a-z, other bytes unchanged (search keys, case-insensitive e-mail lookups).
+std::string ascii_lower(std::string_view s);
+
 }  // namespace fondaco
