@@ -31,6 +31,7 @@ struct Runtime {
   platform::SystemClock clock;
   platform::SystemRandom random;
   std::unique_ptr<storage::Database> db;
+  std::unique_ptr<storage::GroupCommit> writes;  // the API's write path (group commit)
   events::EventLog log;
   std::unique_ptr<events::Dispatcher> dispatcher;
   std::unique_ptr<catalog::Catalog> catalog;

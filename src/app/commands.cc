@@ -131,12 +131,12 @@ int run_serve(const Config& config) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // Handlers run on the I/O threads and wait for the database. SQLite answers in
-  // microseconds, so one thread per core is right; PostgreSQL is a network round trip away,
-  // so more threads keep the cores busy while requests wait.
+  // Handlers run on the I/O threads and wait for the database: a write waits for its
+  // group commit, so the threads blocked in writes bound how many requests one durable
+  // commit can carry. Idle threads cost a stack and nothing else, so there are many.
   int threads = config.threads;
-  if (threads == 0 && (*rt)->db->engine() == storage::Engine::postgres)
-    threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) * 8;
+  if (threads == 0)
+    threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) * 32;
   auto server = api::make_http_server({listen->first, listen->second, threads},
                                       api::make_api_handler(*(*rt)->services));
   if (auto s = server->start(); !s) return report(s.error());

@@ -52,7 +52,8 @@ Result<std::unique_ptr<Runtime>> make_runtime(const std::string& db_url) {
   rt->catalog = std::make_unique<catalog::Catalog>(rt->log);
   rt->inventory = std::make_unique<inventory::Inventory>(rt->log);
   rt->tokens = std::make_unique<governance::Tokens>(rt->log);
-  rt->services.reset(new api::Services{*rt->db, rt->log, rt->dispatcher.get(), *rt->catalog,
+  rt->writes = std::make_unique<storage::GroupCommit>(*rt->db);
+  rt->services.reset(new api::Services{*rt->db, *rt->writes, rt->log, rt->dispatcher.get(), *rt->catalog,
                                        *rt->inventory, *rt->tokens, rt->clock, rt->random, {}});
   return rt;
 }

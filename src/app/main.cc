@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", config.listen, "HOST:PORT to listen on")
       ->envname("FONDACO_LISTEN")
       ->capture_default_str();
-  serve->add_option("--threads", config.threads, "I/O threads (0 = one per core)")
+  serve->add_option("--threads", config.threads, "HTTP request threads (0 = 32 per core)")
       ->envname("FONDACO_THREADS")
       ->check(CLI::Range(0, 256));
   serve->add_flag("--demo", config.demo,

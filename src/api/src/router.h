@@ -55,14 +55,16 @@ struct Ctx {
   std::int64_t now_ms() const { return s.clock.now_ms(); }
 };
 
-// Runs `work` in one write transaction, renders its result into the response and, when the
-// request carries an Idempotency-Key, records that response in the same transaction.
-// Every state-changing handler goes through here. store_body=false for responses holding a
+// Runs `work` as one unit of the group-commit writer (storage/group_commit.h: queued
+// requests share one durable transaction, each in its own savepoint), renders its result
+// into the response and, when the request carries an Idempotency-Key, records that
+// response in the same unit. Returns once the transaction has committed, so a 2xx is
+// durable. Every state-changing handler goes through here. store_body=false for responses holding a
 // secret (see idempotency.h).
 template <typename Work, typename Render>
 Result<Response> commit(Ctx& c, Work&& work, Render&& render, bool store_body = true) {
   Response out;
-  FONDACO_TRY(c.s.db.write([&](storage::Tx& tx) -> Result<void> {
+  FONDACO_TRY(c.s.writes.write([&](storage::Tx& tx) -> Result<void> {
     auto value = FONDACO_TRY(work(tx));
     out = render(value);
     if (c.idem) FONDACO_TRY(Idempotency::record(tx, *c.idem, out, store_body, c.now_ms()));

@@ -521,6 +521,19 @@ class PgTx final : public Tx {
   // Set when a statement hit a serialization failure or deadlock: the whole transaction
   // must be rerun, whatever fn made of the error.
   bool retryable() const { return retryable_; }
+  bool must_rerun() const override { return retryable_; }
+  // Undoes the unit and, unless the whole transaction is doomed, forgets its statement
+  // error: the transaction is usable again after ROLLBACK TO SAVEPOINT.
+  Result<void> rollback_to_savepoint() override {
+    if (retryable_) return fail(*failure_);
+    std::optional<Error> unit_failure = std::move(failure_);
+    failure_.reset();
+    if (auto r = Tx::rollback_to_savepoint(); !r) {
+      if (!failure_) failure_ = unit_failure ? *unit_failure : r.error();
+      return r;
+    }
+    return {};
+  }
   // The first statement error, if any: PostgreSQL has aborted the transaction since.
   const std::optional<Error>& failure() const { return failure_; }
 

@@ -36,7 +36,7 @@ class Connection {
                   "cannot open SQLite database " + path + ": " + sqlite3_errmsg(db_), "db");
     sqlite3_busy_timeout(db_, limits::kSqliteBusyTimeoutMs);
     sqlite3_extended_result_codes(db_, 1);
-    const char* pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+    const char* pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
                                    "PRAGMA foreign_keys=ON;"
                                  : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;";
     return script(pragmas);
@@ -109,6 +109,7 @@ class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(Connection& c) : c_(c) {}
   Engine engine() const override { return Engine::sqlite; }
+  bool must_rerun() const override { return c_.busy; }
 
   Result<std::int64_t> exec(std::string_view sql, std::span<const Value> params) override {
     if (is_script(sql, params)) {
@@ -176,12 +177,34 @@ class SqliteTx final : public Tx {
   Connection& c_;
 };
 
+// WAL pages after which the checkpointer copies the log back into the database file.
+constexpr int kCheckpointPages = 1000;
+
 class SqliteDatabase final : public Database {
  public:
+  ~SqliteDatabase() override {
+    if (checkpointer_.joinable()) {
+      {
+        std::lock_guard lock(ckpt_mu_);
+        ckpt_stop_ = true;
+      }
+      ckpt_cv_.notify_all();
+      checkpointer_.join();
+    }
+  }
+
   Result<void> open(std::string path, const Options& options) {
     path_ = std::move(path);
     writer_ = std::make_unique<Connection>();
     FONDACO_TRY(writer_->open(path_, true));
+    // Checkpoints run on their own thread and connection, not inside the writer's COMMIT
+    // (SQLite's default): a checkpoint copies pages and fsyncs the database file, which
+    // would stall every request waiting on that commit. Replacing the WAL hook turns the
+    // automatic checkpoint off; PASSIVE checkpoints never block the writer or readers.
+    ckpt_conn_ = std::make_unique<Connection>();
+    FONDACO_TRY(ckpt_conn_->open(path_, true));
+    sqlite3_wal_hook(writer_->handle(), &SqliteDatabase::on_wal, this);
+    checkpointer_ = std::thread([this] { run_checkpointer(); });
     for (int i = 0; i < std::max(1, options.read_connections); ++i) {
       auto c = std::make_unique<Connection>();
       FONDACO_TRY(c->open(path_, false));
@@ -258,7 +281,40 @@ class SqliteDatabase final : public Database {
     pool_cv_.notify_one();
   }
 
+  static int on_wal(void* self, sqlite3*, const char*, int pages) {
+    auto* db = static_cast<SqliteDatabase*>(self);
+    if (pages >= kCheckpointPages) {
+      {
+        std::lock_guard lock(db->ckpt_mu_);
+        db->ckpt_wanted_ = true;
+      }
+      db->ckpt_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void run_checkpointer() {
+    std::unique_lock lock(ckpt_mu_);
+    for (;;) {
+      // Also every few seconds, so a quiet database does not keep a long log around.
+      ckpt_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return ckpt_stop_ || ckpt_wanted_; });
+      if (ckpt_stop_) return;
+      ckpt_wanted_ = false;
+      lock.unlock();
+      int log_pages = 0, done_pages = 0;
+      (void)sqlite3_wal_checkpoint_v2(ckpt_conn_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                      &log_pages, &done_pages);
+      lock.lock();
+    }
+  }
+
   std::string path_;
+  std::unique_ptr<Connection> ckpt_conn_;
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_wanted_ = false;
+  bool ckpt_stop_ = false;
+  std::thread checkpointer_;
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;
   std::mutex pool_mu_;

@@ -8,6 +8,31 @@ namespace fondaco::storage {
 
 std::string_view to_string(Engine e) { return e == Engine::sqlite ? "sqlite" : "postgres"; }
 
+std::vector<std::function<void()>> Tx::take_after_commit_from(std::size_t mark) {
+  std::vector<std::function<void()>> out;
+  if (mark >= after_commit_.size()) return out;
+  out.assign(std::make_move_iterator(after_commit_.begin() + static_cast<std::ptrdiff_t>(mark)),
+             std::make_move_iterator(after_commit_.end()));
+  after_commit_.resize(mark);
+  return out;
+}
+
+Result<void> Tx::savepoint() {
+  FONDACO_TRY(exec("SAVEPOINT fondaco_unit"));
+  return {};
+}
+
+Result<void> Tx::release_savepoint() {
+  FONDACO_TRY(exec("RELEASE SAVEPOINT fondaco_unit"));
+  return {};
+}
+
+Result<void> Tx::rollback_to_savepoint() {
+  FONDACO_TRY(exec("ROLLBACK TO SAVEPOINT fondaco_unit"));
+  FONDACO_TRY(exec("RELEASE SAVEPOINT fondaco_unit"));
+  return {};
+}
+
 std::int64_t Rows::i64(std::size_t row, std::size_t col) const {
   const Value& v = at(row, col);
   if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;

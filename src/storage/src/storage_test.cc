@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "fondaco/storage/database.h"
+#include "fondaco/storage/group_commit.h"
 #include "fondaco/storage/migrations.h"
 #include "fondaco/testing/testing.h"
 
@@ -159,6 +160,170 @@ TEST_P(StorageTest, LikeEscapeMatchesLiterally) {
   ASSERT_TRUE(rows.has_value()) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows->text(0, 0), "100%_off");
+}
+
+// ---- group commit ----
+
+Result<void> insert_item(Tx& tx, const std::string& name, std::int64_t qty) {
+  FONDACO_TRY(tx.exec("INSERT INTO items (name, qty) VALUES (?, ?)", {name, qty}));
+  return ok();
+}
+
+std::int64_t count_items(Database& db) {
+  auto n = db.read([](Tx& tx) { return tx.query("SELECT COUNT(*) FROM items"); });
+  return n ? n->i64(0, 0) : -1;
+}
+
+// Holds the writer inside a first unit until `n` more units are queued behind it, so that
+// those n are then applied as one batch (deterministically, whatever the scheduler does).
+class WriterGate {
+ public:
+  explicit WriterGate(GroupCommit& gc) : gc_(gc) {
+    blocker_ = std::thread([this] {
+      first_ = gc_.write([this](Tx& tx) -> Result<void> {
+        FONDACO_TRY(insert_item(tx, "gate", 1));
+        entered_.store(true);
+        entered_.notify_all();
+        open_.wait(false);
+        return ok();
+      });
+    });
+    entered_.wait(false);
+  }
+  // Waits (bounded) until n units are queued, then lets the writer go on.
+  bool release_when_queued(std::size_t n) {
+    for (int i = 0; i < 5000 && gc_.pending() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const bool queued = gc_.pending() == n;
+    open_.store(true);
+    open_.notify_all();
+    blocker_.join();
+    return queued;
+  }
+  bool first_ok() const { return first_.has_value(); }
+
+ private:
+  GroupCommit& gc_;
+  std::thread blocker_;
+  std::atomic<bool> entered_{false};
+  std::atomic<bool> open_{false};
+  Result<void> first_;
+};
+
+TEST_P(StorageTest, GroupCommitAppliesQueuedUnitsInOneTransaction) {
+  GroupCommit gc(*db_);
+  WriterGate gate(gc);
+  constexpr int kUnits = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok_count{0}, callbacks{0};
+  for (int i = 0; i < kUnits; ++i)
+    threads.emplace_back([&, i] {
+      auto r = gc.write([&, i](Tx& tx) -> Result<std::int64_t> {
+        FONDACO_TRY(insert_item(tx, "u" + std::to_string(i), i));
+        tx.after_commit([&] { ++callbacks; });
+        return std::int64_t{i};
+      });
+      if (r && *r == i) ++ok_count;
+    });
+  ASSERT_TRUE(gate.release_when_queued(kUnits));
+  for (auto& t : threads) t.join();
+  EXPECT_TRUE(gate.first_ok());
+  EXPECT_EQ(ok_count.load(), kUnits);
+  EXPECT_EQ(callbacks.load(), kUnits);
+  EXPECT_EQ(count_items(*db_), kUnits + 1);
+  const auto stats = gc.stats();
+  EXPECT_EQ(stats.units, static_cast<std::uint64_t>(kUnits + 1));
+  EXPECT_EQ(stats.transactions, 2u);  // the gate's, then all 40 together
+}
+
+// A unit that fails — by returning an error, or by an engine error such as a unique
+// violation, which on PostgreSQL aborts the transaction until ROLLBACK TO SAVEPOINT — is
+// undone alone: its writes and after_commit callbacks vanish, the others commit.
+TEST_P(StorageTest, GroupCommitUndoesAFailedUnitAlone) {
+  ASSERT_TRUE(db_->write([](Tx& tx) { return insert_item(tx, "taken", 1); }));
+  GroupCommit gc(*db_);
+  WriterGate gate(gc);
+  std::atomic<int> callbacks{0};
+  Result<void> a, b, c, d;
+  auto unit = [&](Result<void>& out, std::string name, int mode) {
+    return std::thread([&out, &gc, &callbacks, name, mode] {
+      out = gc.write([&](Tx& tx) -> Result<void> {
+        tx.after_commit([&] { ++callbacks; });
+        FONDACO_TRY(insert_item(tx, name, 1));
+        if (mode == 1) return fail(ErrorCode::invalid_argument, "refused", "qty");
+        if (mode == 2) FONDACO_TRY(insert_item(tx, "taken", 1));  // unique violation
+        FONDACO_TRY(tx.exec("UPDATE counter SET v = v + 1 WHERE id = 1"));
+        return ok();
+      });
+    });
+  };
+  // Queue them in a known order, one at a time.
+  std::vector<std::thread> threads;
+  threads.push_back(unit(a, "a", 0));
+  for (int i = 0; i < 2000 && gc.pending() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  threads.push_back(unit(b, "b", 1));
+  for (int i = 0; i < 2000 && gc.pending() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  threads.push_back(unit(c, "c", 2));
+  for (int i = 0; i < 2000 && gc.pending() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  threads.push_back(unit(d, "d", 0));
+  ASSERT_TRUE(gate.release_when_queued(4));
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  ASSERT_FALSE(b.has_value());
+  EXPECT_EQ(b.error().field, "qty");
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().code, ErrorCode::conflict);
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  EXPECT_EQ(callbacks.load(), 2);
+  auto rows = db_->read([](Tx& tx) {
+    return tx.query("SELECT name FROM items WHERE name IN ('a', 'b', 'c', 'd') ORDER BY name");
+  });
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(rows->text(0, 0), "a");
+  EXPECT_EQ(rows->text(1, 0), "d");
+  auto v = db_->read([](Tx& tx) { return tx.query("SELECT v FROM counter WHERE id = 1"); });
+  EXPECT_EQ(v->i64(0, 0), 2);
+  EXPECT_EQ(gc.stats().transactions, 2u);
+}
+
+TEST_P(StorageTest, GroupCommitLoneFailureWritesNothing) {
+  GroupCommit gc(*db_);
+  int callbacks = 0;
+  auto r = gc.write([&](Tx& tx) -> Result<void> {
+    tx.after_commit([&] { ++callbacks; });
+    FONDACO_TRY(insert_item(tx, "x", 1));
+    return fail(ErrorCode::insufficient_stock, "short", "lines");
+  });
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ErrorCode::insufficient_stock);
+  EXPECT_EQ(callbacks, 0);
+  EXPECT_EQ(count_items(*db_), 0);
+}
+
+// Under real concurrency (no gate) every acknowledged unit is there and counters add up.
+TEST_P(StorageTest, GroupCommitUnderConcurrencyLosesNothing) {
+  GroupCommit gc(*db_);
+  constexpr int kThreads = 16, kPerThread = 30;
+  std::atomic<int> acknowledged{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = gc.write([&](Tx& tx) -> Result<void> {
+          FONDACO_TRY(insert_item(tx, std::to_string(t) + "/" + std::to_string(i), 1));
+          FONDACO_TRY(tx.exec("UPDATE counter SET v = v + 1 WHERE id = 1"));
+          return ok();
+        });
+        if (r) ++acknowledged;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(acknowledged.load(), kThreads * kPerThread);
+  EXPECT_EQ(count_items(*db_), kThreads * kPerThread);
+  auto v = db_->read([](Tx& tx) { return tx.query("SELECT v FROM counter WHERE id = 1"); });
+  EXPECT_EQ(v->i64(0, 0), kThreads * kPerThread);
+  EXPECT_LE(gc.stats().transactions, gc.stats().units);
 }
 
 TEST(StorageUrl, RejectsUnknownSchemes) {

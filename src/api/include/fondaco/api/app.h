@@ -16,6 +16,7 @@
 #include "fondaco/governance/tokens.h"
 #include "fondaco/inventory/inventory.h"
 #include "fondaco/storage/database.h"
+#include "fondaco/storage/group_commit.h"
 #include "fondaco/storage/migrations.h"
 
 namespace fondaco::api {
@@ -23,6 +24,8 @@ namespace fondaco::api {
 // Everything a request may touch. Owned by the composition root (app/).
 struct Services {
   storage::Database& db;
+  // Every write of the API goes through this single group-commit writer (router.h commit()).
+  storage::GroupCommit& writes;
   events::EventLog& log;
   events::Dispatcher* dispatcher;  // may be null (tests without delivery)
   catalog::Catalog& catalog;

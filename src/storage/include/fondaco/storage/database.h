@@ -89,6 +89,20 @@ class Tx {
   // event dispatcher and to publish in-memory notifications only for durable state.
   void after_commit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
   std::vector<std::function<void()>> take_after_commit() { return std::move(after_commit_); }
+  // The callbacks registered since `mark` (an earlier after_commit_count()), removed from
+  // this transaction: a group-commit unit keeps its own, or drops them when undone.
+  std::size_t after_commit_count() const { return after_commit_.size(); }
+  std::vector<std::function<void()>> take_after_commit_from(std::size_t mark);
+
+  // One savepoint (not nested) for a unit of work inside a larger transaction, so that the
+  // unit can be undone alone (group commit, see group_commit.h). Rolling back to it also
+  // releases it and, on PostgreSQL, clears the unit's statement error.
+  virtual Result<void> savepoint();
+  virtual Result<void> release_savepoint();
+  virtual Result<void> rollback_to_savepoint();
+  // True when the engine reported that the whole transaction must be rerun (PostgreSQL
+  // serialization failure or deadlock, SQLite busy): no savepoint can save it.
+  virtual bool must_rerun() const { return false; }
 
  private:
   std::vector<std::function<void()>> after_commit_;
