@@ -38,7 +38,7 @@ fuzz:
 	@./build/fuzz/tests/fuzz_json_request -artifact_prefix=build/fuzz/ -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus tests/fuzz/corpus/json
 
 bench: build-release
-	@cmake --build build/release --target bench_stock -j $(JOBS)
+	@cmake --build build/release --target bench_stock bench_orders -j $(JOBS)
 	@bench/run.sh
 
 clean:

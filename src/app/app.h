@@ -7,6 +7,7 @@
 #include <string>
 
 #include "fondaco/api/app.h"
+#include "fondaco/base/limits.h"
 #include "fondaco/platform/system.h"
 
 namespace fondaco::app {
@@ -17,6 +18,8 @@ struct Config {
   std::string log_level = "info";
   int threads = 0;
   bool demo = false;           // serve: load the demo shop into an empty database
+  // serve: how long a cart holds stock when its request names no TTL.
+  std::int64_t cart_ttl_seconds = limits::kDefaultCartTtlSeconds;
 };
 
 // Default database: ./fondaco-data/fondaco.db (the directory is created when missing).

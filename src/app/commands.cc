@@ -103,6 +103,12 @@ void register_gauges(Runtime& rt, api::HttpServer& server) {
                             auto p = rt.dispatcher->pending();
                             return p ? static_cast<double>(*p) : -1.0;
                           });
+  metrics::global().gauge("fondaco_group_commit_transactions",
+                          "Write transactions committed (or failed) by the group-commit writer",
+                          [&rt] { return static_cast<double>(rt.writes->stats().transactions); });
+  metrics::global().gauge("fondaco_group_commit_units",
+                          "Write units (API requests) the group-commit writer has run",
+                          [&rt] { return static_cast<double>(rt.writes->stats().units); });
   metrics::global().gauge("fondaco_events_last_seq", "Sequence number of the last event", [&rt] {
     auto s = rt.db->read([](storage::Tx& tx) { return events::EventLog::last_seq(tx); });
     return s ? static_cast<double>(*s) : -1.0;
@@ -116,6 +122,7 @@ int run_serve(const Config& config) {
   if (!listen) return report(listen.error());
   auto rt = make_runtime(config.db_url);
   if (!rt) return report(rt.error());
+  (*rt)->services->cart_ttl_seconds = config.cart_ttl_seconds;
   std::string token;
   if (config.demo) {
     auto loaded = load_demo(**rt);

@@ -2,6 +2,7 @@
 
 #include "app.h"
 #include "fondaco/catalog/catalog.h"
+#include "fondaco/channels/channels.h"
 #include "fondaco/events/event_log.h"
 #include "fondaco/governance/tokens.h"
 #include "fondaco/inventory/inventory.h"
@@ -30,6 +31,7 @@ Result<std::unique_ptr<storage::Database>> open_and_migrate(const std::string& u
       {"inventory", inventory::migrations()},
       {"governance", governance::migrations()},
       {"orders", orders::migrations()},
+      {"channels", channels::migrations()},
       {"api", api::migrations()},
   };
   FONDACO_TRY(storage::migrate(*db, modules, clock.now_ms()));

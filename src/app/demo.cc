@@ -1,13 +1,16 @@
 // The demo shop: "Bottega Fondaco", an Italian seller of apparel, shoes, bags, food and
 // books. 50 products with 4 variants each (200 SKUs with valid EAN-13 codes under the
 // Italian GS1 prefix 800), prices in a default and a B2B list, three places that hold
-// stock (a warehouse with ten bins, a shop in Milan, a returns area) and opening stock
-// received from suppliers. Deterministic: the same data on every machine.
+// stock (a warehouse with ten bins, a shop in Milan, a returns area), opening stock
+// received from suppliers and the channels' location priorities (the web shop and phone
+// orders ship from the warehouse bins first and the shop last; the till sells only what is
+// in the shop). Deterministic: the same data on every machine.
 #include <array>
 #include <string>
 
 #include "app.h"
 #include "fondaco/base/text.h"
+#include "fondaco/workflows/channels.h"
 
 namespace fondaco::app {
 namespace {
@@ -132,6 +135,23 @@ Result<void> receive_opening_stock(Runtime& rt, storage::Tx& tx, std::int64_t no
   return ok();
 }
 
+Result<void> set_channel_locations(Runtime& rt, storage::Tx& tx, std::int64_t now) {
+  channels::Channels registry(rt.log);
+  std::vector<std::string> warehouse_first;
+  for (int i = 1; i <= 10; ++i)
+    warehouse_first.push_back("WH-BO-A" + std::string(i < 10 ? "0" : "") + std::to_string(i));
+  warehouse_first.push_back("STORE-MI");
+  for (const char* code : {"storefront", "phone"}) {
+    channels::ChannelPatch p;
+    p.locations = warehouse_first;
+    FONDACO_TRY(workflows::update_channel(tx, registry, *rt.inventory, code, p, now));
+  }
+  channels::ChannelPatch pos;
+  pos.locations = std::vector<std::string>{"STORE-MI"};
+  FONDACO_TRY(workflows::update_channel(tx, registry, *rt.inventory, "pos", pos, now));
+  return ok();
+}
+
 }  // namespace
 
 Result<bool> load_demo(Runtime& rt) {
@@ -143,6 +163,7 @@ Result<bool> load_demo(Runtime& rt) {
     FONDACO_TRY(create_locations(rt, tx, now));
     FONDACO_TRY(create_products(rt, tx, now));
     FONDACO_TRY(receive_opening_stock(rt, tx, now));
+    FONDACO_TRY(set_channel_locations(rt, tx, now));
     return true;
   });
 }

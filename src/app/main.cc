@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", config.threads, "HTTP request threads (0 = 32 per core)")
       ->envname("FONDACO_THREADS")
       ->check(CLI::Range(0, 256));
+  serve->add_option("--cart-ttl", config.cart_ttl_seconds,
+                    "Seconds a cart holds stock when its request names no TTL")
+      ->envname("FONDACO_CART_TTL")
+      ->capture_default_str()
+      ->check(CLI::Range(fondaco::limits::kMinCartTtlSeconds, fondaco::limits::kMaxCartTtlSeconds));
   serve->add_flag("--demo", config.demo,
                   "Load the demo shop into an empty database and print an admin token");
 

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fondaco/channels/channels.h"
 #include "fondaco/events/event_log.h"
 #include "fondaco/governance/tokens.h"
 #include "fondaco/inventory/inventory.h"
@@ -107,6 +108,7 @@ std::unique_ptr<storage::Database> TestDb::open_migrated() const {
       {"inventory", inventory::migrations()},
       {"governance", governance::migrations()},
       {"orders", orders::migrations()},
+      {"channels", channels::migrations()},
   };
   auto r = storage::migrate(*db, modules, 0);
   if (!r) ADD_FAILURE() << "migrate: " << r.error().message;

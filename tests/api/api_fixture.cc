@@ -1,7 +1,5 @@
 #include "api_fixture.h"
 
-#include "fondaco/platform/json.h"
-
 namespace fondaco::apitest {
 
 void ApiTest::SetUp() {
@@ -17,6 +15,15 @@ void ApiTest::SetUp() {
   // A warehouse to put stock in.
   auto wh = post("/api/v1/locations", R"({"code":"WH","name":"Warehouse","kind":"warehouse"})");
   ASSERT_EQ(wh.status, 201) << wh.body;
+}
+
+void ApiTest::restart_server(int threads) {
+  client_.reset();
+  server_->stop();
+  server_ = api::make_http_server({"127.0.0.1", 0, threads}, api::make_api_handler(*rt_->services));
+  auto started = server_->start();
+  ASSERT_TRUE(started.has_value()) << started.error().message;
+  client_ = std::make_unique<testing::HttpClient>(server_->port());
 }
 
 void ApiTest::TearDown() {
@@ -73,33 +80,14 @@ testing::HttpResult ApiTest::receive(const std::string& sku, int qty, const std:
                                          R"(","reason":"receipt"})");
 }
 
-std::string json_at(const std::string& body, const std::string& path) {
-  auto doc = json::parse(body);
-  if (!doc) return "<invalid json>";
-  const json::Value* v = &(*doc)->root();
-  std::size_t i = 0;
-  while (i < path.size() && v) {
-    if (path[i] == '.') ++i;
-    if (path[i] == '[') {
-      const auto close = path.find(']', i);
-      const auto idx = std::stoul(path.substr(i + 1, close - i - 1));
-      v = (v->IsArray() && idx < v->Size()) ? &(*v)[static_cast<rapidjson::SizeType>(idx)] : nullptr;
-      i = close + 1;
-      continue;
-    }
-    const auto end = path.find_first_of(".[", i);
-    const std::string key = path.substr(i, end == std::string::npos ? end : end - i);
-    if (!v->IsObject() || !v->HasMember(key.c_str())) return "<missing>";
-    v = &(*v)[key.c_str()];
-    i = end == std::string::npos ? path.size() : end;
-  }
-  if (!v) return "<missing>";
-  if (v->IsString()) return v->GetString();
-  if (v->IsInt64()) return std::to_string(v->GetInt64());
-  if (v->IsNull()) return "null";
-  if (v->IsBool()) return v->GetBool() ? "true" : "false";
-  if (v->IsArray()) return "[" + std::to_string(v->Size()) + "]";
-  return "{...}";
+std::string order_body(const std::string& lines, const std::string& extra) {
+  return R"({"customer":{"email":"anna@example.it","name":"Anna"},)"
+         R"("shipping_address":{"name":"Anna","line1":"Via Roma 1","city":"Firenze","postal_code":"50123","country":"IT"},)"
+         R"("shipping_minor":500,"lines":[)" + lines + "]" + extra + "}";
+}
+
+std::string line(const std::string& sku, int qty) {
+  return R"({"sku":")" + sku + R"(","qty":)" + std::to_string(qty) + "}";
 }
 
 }  // namespace fondaco::apitest

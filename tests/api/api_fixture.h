@@ -34,6 +34,9 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   testing::HttpResult create_product(const std::string& title, std::vector<std::string> skus);
   // Receives qty of sku from SUPPLIER into location.
   testing::HttpResult receive(const std::string& sku, int qty, const std::string& location);
+  // Replaces the server by one with this many I/O threads (handlers run on them, so this is
+  // how many requests the database sees at once) on the same database; client_ follows.
+  void restart_server(int threads);
 
   std::unique_ptr<testing::TestDb> tdb_;
   std::unique_ptr<app::Runtime> rt_;
@@ -42,7 +45,12 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   std::string admin_;
 };
 
-// Extracts a top-level or nested value with a tiny JSON path ("a.b[0].c") for assertions.
-std::string json_at(const std::string& body, const std::string& path);
+using testing::json_at;
+
+// A valid order body (customer, shipping address, shipping 500) with these lines and any
+// extra members (",\"channel\":\"pos\"").
+std::string order_body(const std::string& lines, const std::string& extra = "");
+// One order line: {"sku":...,"qty":...}.
+std::string line(const std::string& sku, int qty);
 
 }  // namespace fondaco::apitest

@@ -1,22 +1,9 @@
 // Orders over HTTP: place, read, list, filter, status, cancel, bad input, stock allocation,
-// idempotency and a race for the last units.
-#include <atomic>
-#include <thread>
-
+// idempotency. Races for the last units: api_orders_race_test.cc.
 #include "api_fixture.h"
 
 namespace fondaco::apitest {
 namespace {
-
-std::string order_body(const std::string& lines, const std::string& extra = "") {
-  return R"({"customer":{"email":"anna@example.it","name":"Anna"},)"
-         R"("shipping_address":{"name":"Anna","line1":"Via Roma 1","city":"Firenze","postal_code":"50123","country":"IT"},)"
-         R"("shipping_minor":500,"lines":[)" + lines + "]" + extra + "}";
-}
-
-std::string line(const std::string& sku, int qty) {
-  return R"({"sku":")" + sku + R"(","qty":)" + std::to_string(qty) + "}";
-}
 
 TEST_P(ApiTest, ArchivedProductsCannotBeOrderedAndBankTransfersGoStraightToPaid) {
   ASSERT_EQ(create_product("Old", {"OLD-1"}).status, 201);
@@ -195,36 +182,6 @@ TEST_P(ApiTest, OrdersIdempotencyKeyAndExternalRef) {
   EXPECT_EQ(b.status, 200);
   EXPECT_EQ(json_at(b.body, "id"), json_at(a.body, "id"));
   EXPECT_EQ(json_at(get("/api/v1/stock/I-1").body, "reserved"), "3");
-}
-
-// 100 clients race for 30 units split over two locations: exactly 30 orders are placed.
-TEST_P(ApiTest, OrdersRaceNeverOversells) {
-  ASSERT_EQ(create_product("Hot", {"HOT-1"}).status, 201);
-  ASSERT_EQ(post("/api/v1/locations", R"({"code":"WH2","name":"Second","kind":"warehouse"})").status, 201);
-  ASSERT_EQ(receive("HOT-1", 15, "WH").status, 201);
-  ASSERT_EQ(receive("HOT-1", 15, "WH2").status, 201);
-  std::atomic<int> created{0}, refused{0}, other{0};
-  std::vector<std::thread> threads;
-  const auto body = order_body(line("HOT-1", 1));
-  for (int t = 0; t < 8; ++t)
-    threads.emplace_back([&, t] {
-      testing::HttpClient c(server_->port());
-      for (int i = t; i < 100; i += 8) {
-        auto r = c.request("POST", "/api/v1/orders", body, {{"Authorization", "Bearer " + admin_}});
-        if (r.status == 201) ++created;
-        else if (r.status == 409) ++refused;
-        else ++other;
-      }
-    });
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(created.load(), 30);
-  EXPECT_EQ(refused.load(), 70);
-  EXPECT_EQ(other.load(), 0);
-  auto stock = get("/api/v1/stock/HOT-1");
-  EXPECT_EQ(json_at(stock.body, "on_hand"), "30");
-  EXPECT_EQ(json_at(stock.body, "reserved"), "30");
-  EXPECT_EQ(json_at(stock.body, "available"), "0");
-  EXPECT_EQ(json_at(get("/api/v1/orders?limit=500").body, "items"), "[30]");
 }
 
 }  // namespace

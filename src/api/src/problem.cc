@@ -14,6 +14,8 @@ int http_status(ErrorCode code) {
     case ErrorCode::conflict: return 409;
     case ErrorCode::insufficient_stock: return 409;
     case ErrorCode::invalid_transition: return 409;
+    case ErrorCode::cart_expired: return 409;
+    case ErrorCode::cart_converted: return 409;
     case ErrorCode::payload_too_large: return 413;
     case ErrorCode::unsupported_media_type: return 415;
     case ErrorCode::idempotency_mismatch: return 422;

@@ -100,6 +100,8 @@ std::vector<Route> catalog_routes();
 std::vector<Route> inventory_routes();
 std::vector<Route> governance_routes();
 std::vector<Route> orders_routes();
+std::vector<Route> channels_routes();
+std::vector<Route> carts_routes();
 
 // ---- helpers ----
 Response json_response(int status, std::string body);

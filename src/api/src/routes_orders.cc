@@ -1,6 +1,8 @@
 // Order resources: place (POST /orders reserves stock for every line in the same
-// transaction), read, list with filters, cancel (releases the reservations) and status
-// transitions under the order state machine. Placing runs workflows::place_order.
+// transaction, or takes over a cart's holds given "cart_id"), read, list with filters,
+// edit before fulfilment (PATCH: lines, addresses, notes; holds re-planned atomically),
+// cancel (releases the reservations) and status transitions under the order state machine.
+// Placing runs workflows::place_order, editing workflows::edit_order.
 #include "fondaco/base/limits.h"
 #include "fondaco/base/text.h"
 #include "fondaco/workflows/place_order.h"
@@ -179,8 +181,10 @@ Result<workflows::PlaceOrderInput> read_order(const json::Value& root) {
   Object o = FONDACO_TRY(Object::of(root));
   workflows::PlaceOrderInput in;
   auto& order = in.order;
+  in.cart_id = FONDACO_TRY(o.opt_int("cart_id", {1, INT64_MAX}));
+  // With a cart an absent channel means the cart's (workflows::place_order).
   order.channel = FONDACO_TRY(o.opt_string("channel", {limits::kMaxChannelChars, 1, false}))
-                      .value_or("storefront");
+                      .value_or(in.cart_id ? "" : "storefront");
   order.external_ref =
       FONDACO_TRY(o.opt_string("external_ref", {limits::kMaxExternalRefChars, 1, false}));
   const json::Value* customer = FONDACO_TRY(o.opt_object("customer"));
@@ -188,8 +192,10 @@ Result<workflows::PlaceOrderInput> read_order(const json::Value& root) {
   order.customer = FONDACO_TRY(read_customer(*customer));
   order.billing_address = FONDACO_TRY(opt_address(o, "billing_address"));
   order.shipping_address = FONDACO_TRY(opt_address(o, "shipping_address"));
-  const json::Value* lines = FONDACO_TRY(o.req_array("lines", limits::kMaxOrderLines));
-  for (rapidjson::SizeType i = 0; i < lines->Size(); ++i)
+  const json::Value* lines =
+      in.cart_id ? FONDACO_TRY(o.opt_array("lines", limits::kMaxOrderLines))
+                 : FONDACO_TRY(o.req_array("lines", limits::kMaxOrderLines));
+  for (rapidjson::SizeType i = 0; lines && i < lines->Size(); ++i)
     order.lines.push_back(FONDACO_TRY(read_line((*lines)[i], json::index_path("lines", i))));
   order.shipping_method = FONDACO_TRY(o.opt_string("shipping_method", kText)).value_or("");
   order.shipping_minor =
@@ -222,6 +228,62 @@ Result<Response> create_order(Ctx& c) {
         return with_timeline(tx, oc, std::move(placed));
       },
       [](const OrderView& v) { return view_response(v.placed.created ? 201 : 200, v); });
+}
+
+Result<orders::EditLine> read_edit_line(const json::Value& v, const std::string& path) {
+  Object o = FONDACO_TRY(Object::of(v, path));
+  orders::EditLine l;
+  if (auto no = FONDACO_TRY(o.opt_int("line_no", {1, static_cast<std::int64_t>(INT32_MAX)})))
+    l.line_no = static_cast<int>(*no);
+  l.sku = FONDACO_TRY(o.opt_string("sku", {limits::kMaxSkuChars, 1, false}));
+  l.qty = FONDACO_TRY(o.opt_int("qty", {1, limits::kMaxQuantity}));
+  l.unit_price_minor = FONDACO_TRY(o.opt_int("unit_price_minor", {0, limits::kMaxAmountMinor}));
+  l.discount_minor = FONDACO_TRY(o.opt_int("discount_minor", {0, limits::kMaxOrderTotalMinor}));
+  if (auto rate = FONDACO_TRY(o.opt_int("vat_rate_bp", {0, limits::kMaxVatRateBp})))
+    l.vat_rate_bp = static_cast<int>(*rate);
+  FONDACO_TRY(o.finish());
+  return l;
+}
+
+// PATCH /orders/{id}: every member given replaces what the order has; `lines` is the
+// complete new list (a line with line_no keeps what it does not change; one without is new).
+Result<workflows::EditOrderInput> read_edit(const json::Value& root) {
+  Object o = FONDACO_TRY(Object::of(root));
+  workflows::EditOrderInput in;
+  auto& e = in.edit;
+  if (const json::Value* lines = FONDACO_TRY(o.opt_array("lines", limits::kMaxOrderLines))) {
+    e.lines.emplace();
+    for (rapidjson::SizeType i = 0; i < lines->Size(); ++i)
+      e.lines->push_back(FONDACO_TRY(read_edit_line((*lines)[i], json::index_path("lines", i))));
+  }
+  e.billing_address = FONDACO_TRY(opt_address(o, "billing_address"));
+  e.shipping_address = FONDACO_TRY(opt_address(o, "shipping_address"));
+  e.notes = FONDACO_TRY(o.opt_string("notes", {limits::kMaxOrderNotesChars, 0, true}));
+  e.note = FONDACO_TRY(o.opt_string("note", {limits::kMaxStatusNoteChars, 0, true})).value_or("");
+  const json::Value* locations =
+      FONDACO_TRY(o.opt_array("locations", limits::kMaxPlacementLocations));
+  for (rapidjson::SizeType i = 0; locations && i < locations->Size(); ++i)
+    in.locations.push_back(FONDACO_TRY(json::check_string(
+        (*locations)[i], json::index_path("locations", i), {limits::kMaxCodeChars, 1, false})));
+  FONDACO_TRY(o.finish());
+  if (!e.lines && !e.billing_address && !e.shipping_address && !e.notes)
+    return fail(ErrorCode::invalid_argument,
+                "give at least one of lines, billing_address, shipping_address, notes");
+  return in;
+}
+
+Result<Response> edit_order(Ctx& c) {
+  const auto id = FONDACO_TRY(path_id(c, "id"));
+  auto doc = FONDACO_TRY(json_body(c));
+  const auto in = FONDACO_TRY(read_edit(doc->root()));
+  OrderContext oc(c.s);
+  return commit(
+      c,
+      [&](storage::Tx& tx) -> Result<OrderView> {
+        auto placed = FONDACO_TRY(workflows::edit_order(tx, oc.services, id, in, c.now_ms()));
+        return with_timeline(tx, oc, std::move(placed));
+      },
+      [](const OrderView& v) { return view_response(200, v); });
 }
 
 Result<Response> get_order(Ctx& c) {
@@ -340,6 +402,7 @@ std::vector<Route> orders_routes() {
       {"POST", "/api/v1/orders", order_writers(), create_order},
       {"GET", "/api/v1/orders", any_role(), list_orders},
       {"GET", "/api/v1/orders/{id}", any_role(), get_order},
+      {"PATCH", "/api/v1/orders/{id}", order_writers(), edit_order},
       {"POST", "/api/v1/orders/{id}/cancel", order_managers(), cancel_order},
       {"POST", "/api/v1/orders/{id}/status", order_managers(), change_status},
   };

@@ -17,6 +17,8 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::unsupported_media_type: return "unsupported_media_type";
     case ErrorCode::unavailable: return "unavailable";
     case ErrorCode::internal: return "internal";
+    case ErrorCode::cart_expired: return "cart_expired";
+    case ErrorCode::cart_converted: return "cart_converted";
   }
   return "internal";
 }

@@ -74,6 +74,20 @@ bool is_valid_code(std::string_view s, std::size_t max_chars) {
   return true;
 }
 
+bool is_valid_channel_code(std::string_view s, std::size_t max_chars) {
+  if (s.empty() || s.size() > max_chars) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
+bool is_valid_order_prefix(std::string_view s, std::size_t max_chars) {
+  if (s.empty() || s.size() > max_chars || s.front() == '-' || s.front() == '_') return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
 std::string format_rfc3339_ms(std::int64_t unix_ms) {
   std::int64_t secs = unix_ms / 1000;
   int ms = static_cast<int>(unix_ms % 1000);

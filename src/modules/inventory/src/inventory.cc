@@ -389,8 +389,18 @@ Result<std::vector<LocationStock>> Inventory::available_by_location(Tx& tx,
 
 Result<void> Inventory::lock_stock(Tx& tx, std::string_view sku) {
   FONDACO_TRY(check_sku(sku, "sku"));
-  FONDACO_TRY(tx.exec("UPDATE stock_balances SET reserved = reserved WHERE sku = ? AND bounded = 1",
-                      {std::string(sku)}));
+  // One row at a time, in location id order. A single UPDATE of all the SKU's rows locks
+  // them in the order its scan meets them, and on PostgreSQL that order differs between
+  // transactions once rows have been updated (a new row version lands elsewhere in the
+  // table): two placements of one SKU then deadlock, which PostgreSQL detects only after
+  // deadlock_timeout (1 s) before the adapter retries.
+  auto rows = FONDACO_TRY(tx.query(
+      "SELECT location_id FROM stock_balances WHERE sku = ? AND bounded = 1 ORDER BY location_id",
+      {std::string(sku)}));
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    FONDACO_TRY(tx.exec(
+        "UPDATE stock_balances SET reserved = reserved WHERE sku = ? AND location_id = ?",
+        {std::string(sku), rows.i64(i, 0)}));
   return ok();
 }
 

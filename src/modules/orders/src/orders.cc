@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "fondaco/base/limits.h"
@@ -50,10 +51,6 @@ constexpr std::pair<Status, Status> kTransitions[] = {
     {Status::paid, Status::cancelled},
     {Status::on_hold, Status::cancelled},
 };
-
-constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
-    {"storefront", "WEB"}, {"pos", "POS"},    {"phone", "TEL"}, {"shopify", "SHP"},
-    {"woocommerce", "WOO"}, {"amazon", "AMZ"}, {"ebay", "EBY"}};
 
 constexpr std::string_view kOrderColumns =
     "id, number, channel, external_ref, status, payment_status, fulfillment_status, "
@@ -235,14 +232,7 @@ std::string_view to_string(FulfillmentStatus s) {
   return kFulfillmentNames[static_cast<std::size_t>(s)];
 }
 
-std::string channel_prefix(std::string_view channel) {
-  for (const auto& [code, prefix] : kPrefixes)
-    if (code == channel) return std::string(prefix);
-  std::string out(channel);
-  for (auto& ch : out)
-    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-  return out;
-}
+bool is_editable(Status s) { return can_transition(s, Status::cancelled); }
 
 bool is_valid_email(std::string_view email) {
   if (email.size() < 3 || email.size() > limits::kMaxEmailChars || !is_valid_utf8(email))
@@ -311,6 +301,9 @@ Result<void> validate(const OrderInput& in) {
   if (!is_channel_code(in.channel))
     return fail(ErrorCode::invalid_argument,
                 "must be 1-32 characters of lower-case letters, digits, _ and -", "channel");
+  if (!is_valid_order_prefix(in.order_prefix, limits::kMaxOrderPrefixChars))
+    return fail(ErrorCode::invalid_argument, "the channel has no valid order number prefix",
+                "channel");
   FONDACO_TRY(check_opt(in.external_ref, limits::kMaxExternalRefChars, "external_ref"));
   FONDACO_TRY(check_customer(in.customer));
   if (in.billing_address) FONDACO_TRY(check_address(*in.billing_address, "billing_address"));
@@ -390,7 +383,7 @@ Result<Created> Orders::create(Tx& tx, const OrderInput& in, std::int64_t now_ms
   }
   const std::int64_t id = inserted.i64(0, 0);
   // Gap-free per prefix: the counter row is locked until commit; a rollback undoes it.
-  const std::string prefix = channel_prefix(in.channel);
+  const std::string& prefix = in.order_prefix;
   auto seq = FONDACO_TRY(tx.query(
       "INSERT INTO order_counters (prefix, last_value) VALUES (?, 1) ON CONFLICT (prefix) "
       "DO UPDATE SET last_value = order_counters.last_value + 1 RETURNING last_value",
@@ -398,7 +391,8 @@ Result<Created> Orders::create(Tx& tx, const OrderInput& in, std::int64_t now_ms
   char digits[24];
   std::snprintf(digits, sizeof digits, "%06lld", static_cast<long long>(seq.i64(0, 0)));
   const std::string number = prefix + "-" + digits;
-  FONDACO_TRY(tx.exec("UPDATE orders SET number = ? WHERE id = ?", {number, id}));
+  FONDACO_TRY(tx.exec("UPDATE orders SET number = ?, last_line_no = ? WHERE id = ?",
+                      {number, static_cast<std::int64_t>(in.lines.size()), id}));
   for (std::size_t i = 0; i < in.lines.size(); ++i) {
     const LineInput& l = in.lines[i];
     const std::int64_t amount = l.qty * *l.unit_price_minor - l.discount_minor;
@@ -530,6 +524,133 @@ Result<Order> Orders::transition(Tx& tx, std::int64_t id, Status to, std::string
   FONDACO_TRY(log_.append(tx, to == Status::cancelled ? "order.cancelled" : "order.status_changed",
                           "order", std::to_string(id), w.take(), now_ms));
   return o;
+}
+
+Result<void> Orders::lock(Tx& tx, std::int64_t id) {
+  const auto n = FONDACO_TRY(tx.exec("UPDATE orders SET status = status WHERE id = ?", {id}));
+  if (n != 1) return fail(ErrorCode::not_found, "order not found", "id");
+  return ok();
+}
+
+Result<Order> Orders::edit(Tx& tx, std::int64_t id, const OrderEdit& e, std::int64_t now_ms) {
+  if (!is_valid_utf8(e.note) || utf8_length(e.note) > limits::kMaxStatusNoteChars)
+    return fail(ErrorCode::invalid_argument, "must be at most 1000 characters", "note");
+  Order o = FONDACO_TRY(get(tx, id));
+  if (!is_editable(o.status))
+    return fail(ErrorCode::invalid_transition,
+                "an order can be edited only before fulfilment starts (pending_payment, "
+                "confirmed, paid, on_hold); this one is " + std::string(to_string(o.status)),
+                "status");
+  auto last = FONDACO_TRY(tx.query("SELECT last_line_no FROM orders WHERE id = ?", {id}));
+  std::int64_t last_line_no = last.i64(0, 0);
+  // The new list of lines, each with its number.
+  std::vector<LineInput> lines;
+  std::vector<std::int64_t> numbers;
+  if (e.lines) {
+    if (e.lines->empty())
+      return fail(ErrorCode::invalid_argument, "an order needs at least one line", "lines");
+    if (e.lines->size() > limits::kMaxOrderLines)
+      return fail(ErrorCode::invalid_argument, "at most 500 lines per order", "lines");
+    std::set<int> seen;
+    for (std::size_t i = 0; i < e.lines->size(); ++i) {
+      const EditLine& el = (*e.lines)[i];
+      const std::string path = "lines[" + std::to_string(i) + "]";
+      LineInput l;
+      if (el.line_no) {
+        auto it = std::find_if(o.lines.begin(), o.lines.end(),
+                               [&](const Line& x) { return x.line_no == *el.line_no; });
+        if (it == o.lines.end())
+          return fail(ErrorCode::invalid_argument, "the order has no such line", path + ".line_no");
+        if (!seen.insert(*el.line_no).second)
+          return fail(ErrorCode::invalid_argument, "listed twice", path + ".line_no");
+        if (el.sku && *el.sku != it->sku)
+          return fail(ErrorCode::invalid_argument,
+                      "a line's SKU cannot change: remove the line and add a new one",
+                      path + ".sku");
+        l = LineInput{it->sku, el.qty.value_or(it->qty),
+                      el.unit_price_minor.value_or(it->unit_price_minor),
+                      el.discount_minor.value_or(it->discount_minor),
+                      el.vat_rate_bp.value_or(it->vat_rate_bp)};
+        numbers.push_back(*el.line_no);
+      } else {
+        if (!el.sku) return fail(ErrorCode::invalid_argument, "is required", path + ".sku");
+        if (!el.qty) return fail(ErrorCode::invalid_argument, "is required", path + ".qty");
+        l = LineInput{*el.sku, *el.qty, el.unit_price_minor, el.discount_minor.value_or(0),
+                      el.vat_rate_bp};
+        numbers.push_back(++last_line_no);
+      }
+      FONDACO_TRY(check_line(l, path));
+      lines.push_back(std::move(l));
+    }
+  } else {
+    for (const auto& l : o.lines) {
+      lines.push_back({l.sku, l.qty, l.unit_price_minor, l.discount_minor, l.vat_rate_bp});
+      numbers.push_back(l.line_no);
+    }
+  }
+  if (e.billing_address) {
+    FONDACO_TRY(check_address(*e.billing_address, "billing_address"));
+    o.billing_address = e.billing_address;
+  }
+  if (e.shipping_address) {
+    FONDACO_TRY(check_address(*e.shipping_address, "shipping_address"));
+    o.shipping_address = e.shipping_address;
+  }
+  if (e.notes) {
+    if (!is_valid_utf8(*e.notes) || utf8_length(*e.notes) > limits::kMaxOrderNotesChars)
+      return fail(ErrorCode::invalid_argument, "must be at most 4000 characters", "notes");
+    o.notes = *e.notes;
+  }
+  const Totals t = FONDACO_TRY(compute_totals(lines, o.totals.shipping_minor,
+                                              o.shipping_vat_rate_bp, o.prices_include_vat));
+  const bool mismatch = o.channel_total_minor && *o.channel_total_minor != t.total_minor;
+  std::vector<Value> p;
+  push_address(p, o.billing_address);
+  push_address(p, o.shipping_address);
+  for (Value v : std::initializer_list<Value>{
+           o.notes, t.lines_minor, t.discount_minor, t.taxable_minor, t.vat_minor, t.total_minor,
+           std::int64_t{mismatch ? 1 : 0}, last_line_no, now_ms, id,
+           std::string(to_string(o.status))})
+    p.push_back(std::move(v));
+  // Conditional on the status read (the caller holds the row, so this is a second line).
+  const auto changed = FONDACO_TRY(tx.exec(
+      "UPDATE orders SET bill_name = ?, bill_line1 = ?, bill_line2 = ?, bill_city = ?, "
+      "bill_postal_code = ?, bill_province = ?, bill_country = ?, ship_name = ?, ship_line1 = ?, "
+      "ship_line2 = ?, ship_city = ?, ship_postal_code = ?, ship_province = ?, ship_country = ?, "
+      "notes = ?, lines_minor = ?, discount_minor = ?, taxable_minor = ?, vat_minor = ?, "
+      "total_minor = ?, totals_mismatch = ?, last_line_no = ?, updated_at = ? "
+      "WHERE id = ? AND status = ?",
+      p));
+  if (changed != 1)
+    return fail(ErrorCode::invalid_transition, "the order changed status concurrently", "status");
+  if (e.lines) {
+    FONDACO_TRY(tx.exec("DELETE FROM order_lines WHERE order_id = ?", {id}));
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const LineInput& l = lines[i];
+      FONDACO_TRY(tx.exec(
+          "INSERT INTO order_lines (order_id, line_no, sku, qty, unit_price_minor, "
+          "discount_minor, vat_rate_bp, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          {id, numbers[i], l.sku, l.qty, *l.unit_price_minor, l.discount_minor,
+           std::int64_t{*l.vat_rate_bp}, l.qty * *l.unit_price_minor - l.discount_minor}));
+    }
+  }
+  const std::string note = e.note.empty() ? std::string("edited") : e.note;
+  const std::string status(to_string(o.status));
+  FONDACO_TRY(tx.exec(
+      "INSERT INTO order_history (order_id, at, from_status, to_status, note) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {id, now_ms, status, status, note}));
+  Order out = FONDACO_TRY(get(tx, id));
+  json::Writer w;
+  w.begin_object().kv("id", out.id).kv("number", out.number).kv("channel", out.channel);
+  w.key("changed").begin_array();
+  if (e.lines) w.str("lines");
+  if (e.billing_address) w.str("billing_address");
+  if (e.shipping_address) w.str("shipping_address");
+  if (e.notes) w.str("notes");
+  w.end_array().kv("total_minor", out.totals.total_minor).kv("note", note).end_object();
+  FONDACO_TRY(log_.append(tx, "order.updated", "order", std::to_string(id), w.take(), now_ms));
+  return out;
 }
 
 }  // namespace fondaco::orders

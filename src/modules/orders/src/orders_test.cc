@@ -12,9 +12,10 @@ LineInput line(std::string sku, std::int64_t qty, std::int64_t unit, int rate = 
   return LineInput{std::move(sku), qty, unit, discount, rate};
 }
 
-OrderInput order(std::string channel = "storefront") {
+OrderInput order(std::string channel = "storefront", std::string prefix = "WEB") {
   OrderInput in;
   in.channel = std::move(channel);
+  in.order_prefix = std::move(prefix);
   in.customer = Customer{"Anna.Rossi@Example.it", "Anna Rossi", "+39 055 123456", std::nullopt};
   in.shipping_address = Address{"Anna Rossi", "Via Roma 1", "", "Firenze", "50123", "FI", "IT"};
   in.lines = {line("A-1", 2, 1000)};
@@ -98,10 +99,12 @@ TEST(OrderStateMachine, AllowedAndForbiddenTransitions) {
   EXPECT_FALSE(parse_status("lost"));
 }
 
-TEST(OrderValidation, PrefixesAndEmails) {
-  EXPECT_EQ(channel_prefix("storefront"), "WEB");
-  EXPECT_EQ(channel_prefix("ebay"), "EBY");
-  EXPECT_EQ(channel_prefix("b2b-portal"), "B2B-PORTAL");
+TEST(OrderValidation, EditableStatesAndEmails) {
+  for (Status s : {Status::pending_payment, Status::confirmed, Status::paid, Status::on_hold})
+    EXPECT_TRUE(is_editable(s)) << to_string(s);
+  for (Status s : {Status::fulfilling, Status::partially_shipped, Status::shipped,
+                   Status::delivered, Status::completed, Status::cancelled})
+    EXPECT_FALSE(is_editable(s)) << to_string(s);
   EXPECT_TRUE(is_valid_email("a@b.it"));
   EXPECT_FALSE(is_valid_email("a@b"));
   EXPECT_FALSE(is_valid_email("a b@c.it"));
@@ -177,6 +180,8 @@ TEST_P(OrdersTest, BadInputNamesTheFieldAndWritesNothing) {
   };
   with([](OrderInput& in) { in.customer.email = "nope"; }, "customer.email");
   with([](OrderInput& in) { in.channel = "Web Shop"; }, "channel");
+  with([](OrderInput& in) { in.order_prefix = ""; }, "channel");
+  with([](OrderInput& in) { in.order_prefix = "web"; }, "channel");
   with([](OrderInput& in) { in.shipping_address->country = "Italy"; }, "shipping_address.country");
   with([](OrderInput& in) { in.lines.push_back(line("B", 0, 1)); }, "lines[1].qty");
   with([](OrderInput& in) { in.lines[0].unit_price_minor.reset(); }, "lines[0].unit_price_minor");
@@ -197,7 +202,7 @@ TEST_P(OrdersTest, BadInputNamesTheFieldAndWritesNothing) {
 
 TEST_P(OrdersTest, NumbersAreGapFreePerChannel) {
   EXPECT_EQ(create(order())->order.number, "WEB-000001");
-  EXPECT_EQ(create(order("pos"))->order.number, "POS-000001");
+  EXPECT_EQ(create(order("pos", "POS"))->order.number, "POS-000001");
   // A transaction that rolls back after creating an order leaves no gap.
   auto rolled = db_->write([&](storage::Tx& tx) -> Result<void> {
     FONDACO_TRY(orders_.create(tx, order(), clock_.now_ms()));
@@ -205,12 +210,12 @@ TEST_P(OrdersTest, NumbersAreGapFreePerChannel) {
   });
   ASSERT_FALSE(rolled);
   EXPECT_EQ(create(order())->order.number, "WEB-000002");
-  EXPECT_EQ(create(order("b2b"))->order.number, "B2B-000001");
+  EXPECT_EQ(create(order("b2b", "B2B"))->order.number, "B2B-000001");
   EXPECT_EQ(create(order())->order.number, "WEB-000003");
 }
 
 TEST_P(OrdersTest, ExternalRefDeduplicatesPerChannel) {
-  OrderInput in = order("shopify");
+  OrderInput in = order("shopify", "SHP");
   in.external_ref = "5012345";
   in.channel_total_minor = 2600;  // the channel computed differently
   auto first = create(in);
@@ -223,12 +228,12 @@ TEST_P(OrdersTest, ExternalRefDeduplicatesPerChannel) {
   EXPECT_FALSE(second->created);
   EXPECT_EQ(second->order.id, first->order.id);
   EXPECT_EQ(second->order.lines[0].qty, 2);
-  OrderInput other = order("amazon");
+  OrderInput other = order("amazon", "AMZ");
   other.external_ref = "5012345";
   auto third = create(other);
   EXPECT_TRUE(third->created);
   EXPECT_EQ(third->order.number, "AMZ-000001");
-  OrderInput agreeing = order("shopify");
+  OrderInput agreeing = order("shopify", "SHP");
   agreeing.external_ref = "5012346";
   agreeing.channel_total_minor = 2500;
   EXPECT_FALSE(create(agreeing)->order.totals_mismatch);
@@ -274,7 +279,7 @@ TEST_P(OrdersTest, TransitionsFollowTheStateMachineAndKeepATimeline) {
 TEST_P(OrdersTest, ListFiltersAndPaginates) {
   OrderInput a = order();
   a.lines = {line("SKU-A", 1, 100)};
-  OrderInput b = order("pos");
+  OrderInput b = order("pos", "POS");
   b.customer.email = "luca@example.com";
   b.lines = {line("SKU-B", 1, 100), line("SKU-A", 1, 100)};
   const auto id1 = create(a)->order.id;
@@ -315,6 +320,167 @@ TEST_P(OrdersTest, ListFiltersAndPaginates) {
     f.after_id = *page.next_after;
     f.limit = 2;
   })), (V{id3}));
+}
+
+TEST_P(OrdersTest, EditChangesLinesAddressesAndNotesBeforeFulfilment) {
+  OrderInput in = order();
+  in.lines = {line("A-1", 2, 1000), line("B-1", 1, 500, 400)};
+  in.channel_total_minor = 3000;  // agrees with ours: 2000 + 500 + 500 shipping
+  const Order o = create(in)->order;
+  EXPECT_FALSE(o.totals_mismatch);
+  clock_.advance_ms(1000);
+  auto edit = [&](const OrderEdit& e) {
+    return db_->write([&](storage::Tx& tx) -> Result<Order> {
+      FONDACO_TRY(orders_.lock(tx, o.id));
+      return orders_.edit(tx, o.id, e, clock_.now_ms());
+    });
+  };
+  OrderEdit e;
+  // Line 1 to 3 units, line 2 removed, a new line added; a new shipping address.
+  e.lines = std::vector<EditLine>{{1, std::nullopt, 3, std::nullopt, std::nullopt, std::nullopt},
+                                  {std::nullopt, "C-1", 1, 250, std::nullopt, 1000}};
+  e.shipping_address = Address{"Anna Rossi", "Via Po 9", "", "Torino", "10121", "TO", "IT"};
+  e.notes = "lasciare in portineria";
+  e.note = "customer called";
+  auto edited = edit(e);
+  ASSERT_TRUE(edited) << edited.error().message;
+  ASSERT_EQ(edited->lines.size(), 2u);
+  EXPECT_EQ(edited->lines[0].line_no, 1);
+  EXPECT_EQ(edited->lines[0].qty, 3);
+  EXPECT_EQ(edited->lines[0].unit_price_minor, 1000);  // kept
+  EXPECT_EQ(edited->lines[1].line_no, 3);  // after the highest number ever used
+  EXPECT_EQ(edited->lines[1].sku, "C-1");
+  EXPECT_EQ(edited->totals.total_minor, 3000 + 250 + 500);
+  EXPECT_TRUE(edited->totals_mismatch);  // the channel's 3000 no longer agrees
+  EXPECT_EQ(edited->shipping_address->city, "Torino");
+  EXPECT_EQ(edited->notes, "lasciare in portineria");
+  EXPECT_EQ(edited->updated_at, clock_.now_ms());
+  EXPECT_EQ(edited->billing_address, o.billing_address);
+  // Removing line 3 and adding another gives number 4, never 3 again.
+  e = {};
+  e.lines = std::vector<EditLine>{{1, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+                                  {std::nullopt, "D-1", 2, 100, std::nullopt, 2200}};
+  EXPECT_EQ(edit(e)->lines[1].line_no, 4);
+  auto h = db_->read([&](storage::Tx& tx) { return orders_.history(tx, o.id); }).value();
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[1].from, Status::pending_payment);
+  EXPECT_EQ(h[1].to, Status::pending_payment);
+  EXPECT_EQ(h[1].note, "customer called");
+  EXPECT_EQ(h[2].note, "edited");
+  EXPECT_EQ(event_types(), (std::vector<std::string>{"order.created", "order.updated", "order.updated"}));
+}
+
+TEST_P(OrdersTest, EditBadInputAndLateStatesChangeNothing) {
+  OrderInput in = order();
+  in.lines = {line("A-1", 2, 1000), line("B-1", 1, 500)};
+  const Order o = create(in)->order;
+  auto edit = [&](const OrderEdit& e) {
+    return db_->write([&](storage::Tx& tx) -> Result<Order> {
+      FONDACO_TRY(orders_.lock(tx, o.id));
+      return orders_.edit(tx, o.id, e, clock_.now_ms());
+    });
+  };
+  auto expect = [&](auto change, ErrorCode code, const std::string& field) {
+    OrderEdit e;
+    change(e);
+    auto r = edit(e);
+    ASSERT_FALSE(r) << field;
+    EXPECT_EQ(r.error().code, code) << field;
+    EXPECT_EQ(r.error().field, field);
+  };
+  using L = std::vector<EditLine>;
+  const auto none = std::nullopt;
+  expect([&](OrderEdit& e) { e.lines = L{}; }, ErrorCode::invalid_argument, "lines");
+  expect([&](OrderEdit& e) { e.lines = L{{7, none, 1, none, none, none}}; },
+         ErrorCode::invalid_argument, "lines[0].line_no");
+  expect([&](OrderEdit& e) { e.lines = L{{1, none, 1, none, none, none}, {1, none, 2, none, none, none}}; },
+         ErrorCode::invalid_argument, "lines[1].line_no");
+  expect([&](OrderEdit& e) { e.lines = L{{1, "Z-9", 1, none, none, none}}; },
+         ErrorCode::invalid_argument, "lines[0].sku");
+  expect([&](OrderEdit& e) { e.lines = L{{1, none, 0, none, none, none}}; },
+         ErrorCode::invalid_argument, "lines[0].qty");
+  expect([&](OrderEdit& e) { e.lines = L{{none, "C-1", 1, none, none, 2200}}; },
+         ErrorCode::invalid_argument, "lines[0].unit_price_minor");
+  expect([&](OrderEdit& e) { e.lines = L{{none, none, 1, 100, none, 2200}}; },
+         ErrorCode::invalid_argument, "lines[0].sku");
+  expect([&](OrderEdit& e) {
+    e.billing_address = Address{"A", "B", "", "", "", "", "IT"};
+  }, ErrorCode::invalid_argument, "billing_address.city");
+  ASSERT_TRUE(transition(o.id, Status::paid));
+  ASSERT_TRUE(transition(o.id, Status::fulfilling));
+  expect([&](OrderEdit& e) { e.notes = "late"; }, ErrorCode::invalid_transition, "status");
+  auto after = db_->read([&](storage::Tx& tx) { return orders_.get(tx, o.id); }).value();
+  EXPECT_EQ(after.lines.size(), 2u);
+  EXPECT_EQ(after.lines[0].qty, 2);
+  EXPECT_EQ(after.totals.total_minor, o.totals.total_minor);
+  EXPECT_EQ(after.notes, o.notes);
+  EXPECT_EQ(event_types(), (std::vector<std::string>{"order.created", "order.status_changed",
+                                                     "order.status_changed"}));
+  auto missing = db_->write([&](storage::Tx& tx) { return orders_.lock(tx, 999); });
+  EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+}
+
+TEST_P(OrdersTest, CartsExpireReleaseAndConvertOnce) {
+  const std::int64_t ttl = 15 * 60 * 1000;
+  auto make = [&](std::vector<CartLineInput> lines, std::int64_t ttl_ms) {
+    return db_->write([&](storage::Tx& tx) {
+      return orders_.create_cart(tx, "storefront", lines, ttl_ms, clock_.now_ms());
+    });
+  };
+  auto read = [&](std::int64_t id) {
+    return db_->read([&](storage::Tx& tx) { return orders_.cart(tx, id, clock_.now_ms()); });
+  };
+  auto c = make({{"A-1", 2}, {"B-1", 1}}, ttl);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->status, CartStatus::active);
+  EXPECT_EQ(c->expires_at, clock_.now_ms() + ttl);
+  ASSERT_EQ(c->lines.size(), 2u);
+  EXPECT_EQ(c->lines[1].line_no, 2);
+  // Replacing the lines numbers them afresh and restarts the TTL.
+  clock_.advance_ms(60'000);
+  auto replaced = db_->write([&](storage::Tx& tx) -> Result<Cart> {
+    FONDACO_TRY(orders_.lock_cart(tx, c->id));
+    return orders_.replace_cart_lines(tx, c->id, {{"A-1", 5}}, std::nullopt, clock_.now_ms());
+  });
+  ASSERT_TRUE(replaced) << replaced.error().message;
+  ASSERT_EQ(replaced->lines.size(), 1u);
+  EXPECT_EQ(replaced->lines[0].line_no, 3);
+  EXPECT_EQ(replaced->expires_at, clock_.now_ms() + ttl);
+  clock_.advance_ms(ttl - 1);
+  EXPECT_EQ(read(c->id)->status, CartStatus::active);
+  clock_.advance_ms(1);
+  EXPECT_EQ(read(c->id)->status, CartStatus::expired);
+  auto late = db_->write([&](storage::Tx& tx) {
+    return orders_.convert_cart(tx, c->id, 1, clock_.now_ms());
+  });
+  EXPECT_EQ(late.error().code, ErrorCode::cart_expired);
+  EXPECT_EQ(late.error().field, "cart_id");
+  auto released = db_->write([&](storage::Tx& tx) { return orders_.release_cart(tx, c->id, clock_.now_ms()); });
+  EXPECT_EQ(released->status, CartStatus::released);
+
+  auto d = make({{"A-1", 1}}, ttl).value();
+  const auto order_id = create(order())->order.id;
+  auto converted = db_->write([&](storage::Tx& tx) {
+    return orders_.convert_cart(tx, d.id, order_id, clock_.now_ms());
+  });
+  ASSERT_TRUE(converted) << converted.error().message;
+  EXPECT_EQ(converted->status, CartStatus::converted);
+  EXPECT_EQ(converted->order_id, order_id);
+  auto twice = db_->write([&](storage::Tx& tx) {
+    return orders_.convert_cart(tx, d.id, order_id, clock_.now_ms());
+  });
+  EXPECT_EQ(twice.error().code, ErrorCode::cart_converted);
+  auto del = db_->write([&](storage::Tx& tx) { return orders_.release_cart(tx, d.id, clock_.now_ms()); });
+  EXPECT_EQ(del.error().code, ErrorCode::cart_converted);
+
+  EXPECT_EQ(make({}, ttl).error().field, "lines");
+  EXPECT_EQ(make({{"A-1", 0}}, ttl).error().field, "lines[0].qty");
+  EXPECT_EQ(make({{"A-1", 1}}, 59'000).error().field, "ttl_seconds");
+  EXPECT_EQ(make({{"A-1", 1}}, 24LL * 3600 * 1000 + 1000).error().field, "ttl_seconds");
+  EXPECT_EQ(read(999).error().code, ErrorCode::not_found);
+  EXPECT_EQ(event_types(), (std::vector<std::string>{"cart.created", "cart.updated", "cart.released",
+                                                     "cart.created", "order.created",
+                                                     "cart.converted"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, OrdersTest, ::testing::ValuesIn(testing::engines()));

@@ -102,4 +102,9 @@ class HttpClient {
   int fd_ = -1;
 };
 
+// Extracts a top-level or nested value of a JSON document with a tiny path ("a.b[0].c"),
+// for assertions: strings as they are, integers in decimal, "null", "true"/"false",
+// arrays as "[<size>]", objects as "{...}"; "<missing>" or "<invalid json>" otherwise.
+std::string json_at(const std::string& body, const std::string& path);
+
 }  // namespace fondaco::testing

@@ -11,6 +11,7 @@
 
 #include "fondaco/api/http.h"
 #include "fondaco/base/clock.h"
+#include "fondaco/base/limits.h"
 #include "fondaco/catalog/catalog.h"
 #include "fondaco/events/event_log.h"
 #include "fondaco/governance/tokens.h"
@@ -34,6 +35,8 @@ struct Services {
   const Clock& clock;
   Random& random;
   std::function<std::size_t()> open_connections;  // may be empty
+  // How long a cart holds stock when the request names no TTL (serve --cart-ttl).
+  std::int64_t cart_ttl_seconds = limits::kDefaultCartTtlSeconds;
 };
 
 Handler make_api_handler(Services& services);

@@ -67,8 +67,24 @@ inline constexpr std::size_t kMaxStatusNoteChars = 1'000;
 // Any order amount (line, shipping, grand total): equal to the single-amount ceiling, which
 // keeps VAT arithmetic (amount × 10000) far inside int64.
 inline constexpr std::int64_t kMaxOrderTotalMinor = kMaxAmountMinor;
-// Locations in a placement priority list.
+// Locations in a placement priority list (per request or configured per channel).
 inline constexpr std::size_t kMaxPlacementLocations = 64;
+// An order number prefix ("WEB", "SHP"); as long as a channel code, because a channel
+// created without one numbers its orders with its code in upper case.
+inline constexpr std::size_t kMaxOrderPrefixChars = kMaxChannelChars;
+
+// Carts --------------------------------------------------------------------------------
+// How long a cart holds stock when the request names no TTL (server flag --cart-ttl):
+// long enough to check out, short enough that abandoned carts give stock back quickly.
+inline constexpr std::int64_t kDefaultCartTtlSeconds = 15 * 60;
+// Below a minute a hold expires while the customer is still typing a card number.
+inline constexpr std::int64_t kMinCartTtlSeconds = 60;
+// Above a day stock sits in abandoned carts instead of being sold (and must stay below
+// kMaxReservationTtlMs, the inventory module's own ceiling for a hold).
+inline constexpr std::int64_t kMaxCartTtlSeconds = 24 * 3600;
+static_assert(kMaxCartTtlSeconds * 1000 <= kMaxReservationTtlMs);
+// Lines in a cart: it becomes an order, so the order limit applies.
+inline constexpr std::size_t kMaxCartLines = kMaxOrderLines;
 
 // Tokens -------------------------------------------------------------------------------
 inline constexpr std::size_t kMaxTokenNameChars = 100;

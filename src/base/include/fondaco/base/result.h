@@ -29,6 +29,8 @@ enum class ErrorCode {
   unsupported_media_type,
   unavailable,
   internal,
+  cart_expired,    // the cart's holds ran out (TTL) or it was deleted: it holds nothing
+  cart_converted,  // the cart has already become an order
 };
 
 std::string_view to_string(ErrorCode code);

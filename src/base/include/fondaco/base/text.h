@@ -23,6 +23,10 @@ char gtin_check_digit(std::string_view body);
 
 // SKU / code: 1..max chars of [A-Za-z0-9._-/], no leading/trailing space.
 bool is_valid_code(std::string_view s, std::size_t max_chars);
+// Channel code: 1..max chars of [a-z0-9_-] ("storefront", "shopify-it").
+bool is_valid_channel_code(std::string_view s, std::size_t max_chars);
+// Order number prefix: 1..max chars of [A-Z0-9_-], starting with a letter or digit ("WEB").
+bool is_valid_order_prefix(std::string_view s, std::size_t max_chars);
 
 // RFC 3339 UTC with milliseconds: 2026-11-24T06:41:02.123Z
 std::string format_rfc3339_ms(std::int64_t unix_ms);

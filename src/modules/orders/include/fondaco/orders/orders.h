@@ -3,15 +3,18 @@
 // An order belongs to a channel ("storefront", "pos", "shopify"...) and may carry the
 // channel's own reference (external_ref), unique per channel: creating an order whose
 // (channel, external_ref) exists returns the existing order instead of a second one. Each
-// order gets a human number, a per-channel prefix plus a gap-free sequence taken from a
-// counter row in the creating transaction ("WEB-000001"). Totals are computed here in int64
+// order gets a human number, its channel's prefix (given by the caller: the channel
+// registry is another module) plus a gap-free sequence taken from a counter row per prefix
+// in the creating transaction ("WEB-000001"). Totals are computed here in int64
 // minor units (lines, discounts, shipping, VAT per rate rounded once per rate, grand total);
 // an imported order keeps the channel's total as sent and is flagged when it differs.
 //
 // The lifecycle is a state machine held as data (kTransitions in orders.cc); every change
 // is appended to the order's timeline (order_history) and emits its event in the same
-// transaction. This module knows nothing of the catalog or of stock: placing an order
-// (checking SKUs, pricing, reserving) is composed in src/workflows/.
+// transaction. Before fulfilment starts an order can be edited (lines, addresses, notes;
+// totals recomputed, `order.updated`). This module knows nothing of the catalog or of
+// stock: placing and editing an order (checking SKUs, pricing, reserving) is composed in
+// src/workflows/. Carts (carts.h) live here too.
 //
 // Every operation takes the caller's transaction and `now_ms`; nothing reads the clock.
 // Thread-safety: Orders holds no mutable state; use it from any thread.
@@ -56,10 +59,9 @@ std::string_view to_string(PaymentStatus s);
 enum class FulfillmentStatus { unfulfilled, partial, fulfilled };
 std::string_view to_string(FulfillmentStatus s);
 
-// Channel code → number prefix: the known channels have fixed ones (storefront → WEB,
-// pos → POS, phone → TEL, shopify → SHP, woocommerce → WOO, amazon → AMZ, ebay → EBY),
-// any other channel uses its code in upper case.
-std::string channel_prefix(std::string_view channel);
+// True in the states an order can still be edited in: before fulfilment starts, which are
+// exactly the states it can be cancelled from (pending_payment, confirmed, paid, on_hold).
+bool is_editable(Status s);
 // Syntactic e-mail check (one @, non-empty local part ≤ 64, dotted domain, no spaces).
 bool is_valid_email(std::string_view email);
 
@@ -102,6 +104,9 @@ struct LineInput {
 
 struct OrderInput {
   std::string channel = "storefront";
+  // The channel's order number prefix ("WEB"); required (the workflow takes it from the
+  // channel registry).
+  std::string order_prefix;
   std::optional<std::string> external_ref;
   Customer customer;
   std::optional<Address> billing_address;
@@ -179,6 +184,28 @@ struct Order {
   std::int64_t updated_at = 0;
 };
 
+// One line of an edit. `line_no` names an existing line, which keeps whatever is not given
+// (its SKU cannot change); without it the line is new: sku, qty, unit price and VAT rate
+// are required (the workflow fills price and rate from the catalog) and it gets the next
+// line number never used by this order.
+struct EditLine {
+  std::optional<int> line_no;
+  std::optional<std::string> sku;
+  std::optional<std::int64_t> qty;
+  std::optional<std::int64_t> unit_price_minor;
+  std::optional<std::int64_t> discount_minor;
+  std::optional<int> vat_rate_bp;
+};
+
+// An edit before fulfilment; absent members are unchanged.
+struct OrderEdit {
+  std::optional<std::vector<EditLine>> lines;  // the order's complete new list of lines
+  std::optional<Address> billing_address;
+  std::optional<Address> shipping_address;
+  std::optional<std::string> notes;
+  std::string note;  // for the timeline entry
+};
+
 struct Created {
   Order order;
   bool created = true;  // false: (channel, external_ref) existed and this is that order
@@ -194,6 +221,42 @@ struct OrderFilter {
   std::int64_t after_id = 0;                    // keyset cursor, ascending id
   int limit = 50;
 };
+
+// ---- carts ----
+// A cart: lines (SKU, qty) that hold stock for a while, until its TTL runs out, it is
+// released (DELETE) or it becomes an order. The holds themselves are inventory
+// reservations made by the workflow (src/workflows/carts.h); this module keeps the cart and
+// its lifecycle. `expired` is never stored: an active cart is expired once now ≥ expires_at
+// (the housekeeper expires its holds at the same instant).
+enum class CartStatus { active, converted, released, expired };
+std::string_view to_string(CartStatus s);
+
+struct CartLineInput {
+  std::string sku;
+  std::int64_t qty = 1;
+};
+
+struct CartLine {
+  int line_no = 0;  // never reused within a cart: a replaced line gets a new number
+  std::string sku;
+  std::int64_t qty = 0;
+};
+
+struct Cart {
+  std::int64_t id = 0;
+  std::string channel;
+  CartStatus status = CartStatus::active;
+  std::int64_t ttl_ms = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> order_id;  // once converted
+  std::vector<CartLine> lines;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+// ok for an active cart; cart_converted, or cart_expired (expired or released), naming
+// `field`, otherwise.
+Result<void> check_open(const Cart& c, const std::string& field);
 
 using fondaco::Page;
 
@@ -217,10 +280,47 @@ class Orders {
   Result<Order> transition(storage::Tx& tx, std::int64_t id, Status to, std::string_view note,
                            std::int64_t now_ms);
 
+  // Takes the order's row for the rest of the transaction (a no-op UPDATE). Workflows that
+  // change an order and its stock lock it first: order row, then SKU balance rows (ascending
+  // SKU), then the event counter. not_found naming "id".
+  Result<void> lock(storage::Tx& tx, std::int64_t id);
+
+  // Applies an edit (errors name the field: "lines[1].line_no", "shipping_address.city");
+  // invalid_transition naming "status" unless is_editable(status). Recomputes totals (and
+  // totals_mismatch against the channel's total), replaces the lines, appends a timeline
+  // entry and `order.updated`. Stock is the caller's business (workflows::edit_order).
+  Result<Order> edit(storage::Tx& tx, std::int64_t id, const OrderEdit& e, std::int64_t now_ms);
+
+  // Carts (carts.cc). Lines are validated here ("lines[1].qty"); ttl_ms must lie within
+  // limits::kMin/kMaxCartTtlSeconds ("ttl_seconds"). Each change appends cart.created,
+  // cart.updated, cart.released or cart.converted in its transaction.
+  Result<Cart> create_cart(storage::Tx& tx, const std::string& channel,
+                           const std::vector<CartLineInput>& lines, std::int64_t ttl_ms,
+                           std::int64_t now_ms);
+  // The cart as of now_ms (status expired when its TTL has run out). not_found naming "id".
+  Result<Cart> cart(storage::Tx& tx, std::int64_t id, std::int64_t now_ms);
+  // Takes the cart's row for the rest of the transaction: cart row, then SKU balance rows,
+  // then the event counter. not_found naming "id".
+  Result<void> lock_cart(storage::Tx& tx, std::int64_t id);
+  // New lines (new numbers) and a fresh TTL from now (ttl_ms when given, else the cart's).
+  // Only an open cart (check_open).
+  Result<Cart> replace_cart_lines(storage::Tx& tx, std::int64_t id,
+                                  const std::vector<CartLineInput>& lines,
+                                  std::optional<std::int64_t> ttl_ms, std::int64_t now_ms);
+  // Active or expired → released (its holds are the caller's to release); released stays
+  // as it is (no event); converted → cart_converted.
+  Result<Cart> release_cart(storage::Tx& tx, std::int64_t id, std::int64_t now_ms);
+  // Open → converted, remembering the order. cart_expired / cart_converted naming "cart_id".
+  Result<Cart> convert_cart(storage::Tx& tx, std::int64_t id, std::int64_t order_id,
+                            std::int64_t now_ms);
+
  private:
   Result<std::vector<Line>> load_lines(storage::Tx& tx, std::int64_t id);
   Result<Page<Order>> load(storage::Tx& tx, const std::string& where,
                            const std::vector<storage::Value>& params, int limit);
+  Result<void> write_cart_lines(storage::Tx& tx, std::int64_t cart_id,
+                               const std::vector<CartLineInput>& lines, std::int64_t first_no);
+  Result<void> emit_cart(storage::Tx& tx, const char* type, const Cart& c, std::int64_t now_ms);
 
   events::EventLog& log_;
 };
