@@ -15,12 +15,14 @@ class EventsTest : public ::testing::TestWithParam<std::string> {
     db_ = tdb_->open_migrated();
     ASSERT_NE(db_, nullptr);
   }
+  // Appends one event in its own transaction; returns the last sequence number after it.
   Result<std::int64_t> append(const std::string& type, bool commit = true) {
-    return db_->write([&](storage::Tx& tx) -> Result<std::int64_t> {
-      auto seq = FONDACO_TRY(log_.append(tx, type, "thing", "1", R"({"k":1})", clock_.now_ms()));
+    FONDACO_TRY(db_->write([&](storage::Tx& tx) -> Result<void> {
+      FONDACO_TRY(log_.append(tx, type, "thing", "1", R"({"k":1})", clock_.now_ms()));
       if (!commit) return fail(ErrorCode::conflict, "rolled back");
-      return seq;
-    });
+      return ok();
+    }));
+    return db_->read([](storage::Tx& tx) { return EventLog::last_seq(tx); });
   }
   std::unique_ptr<testing::TestDb> tdb_;
   std::unique_ptr<storage::Database> db_;
@@ -50,6 +52,31 @@ TEST_P(EventsTest, ConcurrentAppendersProduceAGapFreeSequence) {
   auto events = db_->read([](storage::Tx& tx) { return EventLog::read_after(tx, 0, 1000); });
   ASSERT_EQ(events->size(), 80u);
   for (std::size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*events)[i].seq, std::int64_t(i + 1));
+}
+
+// One transaction's events take one block of numbers (written in multi-row chunks), and a
+// unit undone to its savepoint (group commit) takes its events with it.
+TEST_P(EventsTest, ATransactionsEventsAreWrittenTogetherAndFollowSavepoints) {
+  ASSERT_TRUE(append("first").has_value());
+  auto r = db_->write([&](storage::Tx& tx) -> Result<void> {
+    for (int i = 0; i < 70; ++i)
+      FONDACO_TRY(log_.append(tx, "bulk", "thing", std::to_string(i), "{}", clock_.now_ms()));
+    FONDACO_TRY(tx.savepoint());
+    FONDACO_TRY(log_.append(tx, "undone", "thing", "u", "{}", clock_.now_ms()));
+    FONDACO_TRY(tx.rollback_to_savepoint());
+    FONDACO_TRY(tx.savepoint());
+    FONDACO_TRY(log_.append(tx, "kept", "thing", "k", "{}", clock_.now_ms()));
+    return tx.release_savepoint();
+  });
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  auto events = db_->read([](storage::Tx& tx) { return EventLog::read_after(tx, 0, 1000); });
+  ASSERT_TRUE(events.has_value());
+  ASSERT_EQ(events->size(), 72u);
+  for (std::size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*events)[i].seq, std::int64_t(i + 1));
+  EXPECT_EQ((*events)[1].type, "bulk");
+  EXPECT_EQ((*events)[1].aggregate_id, "0");
+  EXPECT_EQ((*events)[70].aggregate_id, "69");
+  EXPECT_EQ((*events)[71].type, "kept");
 }
 
 TEST_P(EventsTest, DispatcherDeliversInOrderAndKeepsDurableCursors) {

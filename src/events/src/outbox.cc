@@ -4,19 +4,65 @@
 
 namespace fondaco::events {
 
-Result<std::int64_t> EventLog::append(storage::Tx& tx, std::string_view type,
-                                      std::string_view aggregate, std::string_view aggregate_id,
-                                      std::string payload_json, std::int64_t at_ms) {
-  // The counter row is the serialisation point that makes seq gap-free and commit-ordered.
-  auto rows = FONDACO_TRY(
-      tx.query("UPDATE event_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq"));
-  if (rows.empty()) return fail(ErrorCode::internal, "event counter row is missing");
-  const std::int64_t seq = rows.i64(0, 0);
-  FONDACO_TRY(tx.exec(
-      "INSERT INTO events (seq, type, aggregate, aggregate_id, payload, at) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {seq, std::string(type), std::string(aggregate), std::string(aggregate_id),
-       std::move(payload_json), at_ms}));
+namespace {
+
+struct PendingEvent {
+  std::string type, aggregate, aggregate_id, payload;
+  std::int64_t at = 0;
+};
+
+// The events a transaction has appended, written by flush() just before COMMIT.
+class PendingEvents final : public storage::Tx::Deferred {
+ public:
+  void add(PendingEvent e) { events_.push_back(std::move(e)); }
+
+  Result<void> flush(storage::Tx& tx) override {
+    const auto n = static_cast<std::int64_t>(events_.size());
+    if (n == 0) return {};
+    // The counter row is the serialisation point that makes seq gap-free and commit-ordered.
+    auto rows = FONDACO_TRY(tx.query(
+        "UPDATE event_counter SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq", {n}));
+    if (rows.empty()) return fail(ErrorCode::internal, "event counter row is missing");
+    std::int64_t seq = rows.i64(0, 0) - n + 1;
+    // Chunks of 32, 16, ... 1 rows: few distinct statements to prepare and cache.
+    std::size_t i = 0;
+    for (std::size_t chunk = 32; chunk > 0; chunk /= 2) {
+      while (events_.size() - i >= chunk) {
+        std::string sql = "INSERT INTO events (seq, type, aggregate, aggregate_id, payload, at) VALUES ";
+        std::vector<storage::Value> params;
+        params.reserve(chunk * 6);
+        for (std::size_t k = 0; k < chunk; ++k, ++i, ++seq) {
+          sql += k == 0 ? "(?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?)";
+          auto& e = events_[i];
+          params.insert(params.end(), {seq, std::move(e.type), std::move(e.aggregate),
+                                       std::move(e.aggregate_id), std::move(e.payload), e.at});
+        }
+        FONDACO_TRY(tx.exec(sql, std::span<const storage::Value>(params)));
+      }
+    }
+    events_.clear();
+    return {};
+  }
+
+  std::size_t mark() const override { return events_.size(); }
+  void rollback_to(std::size_t mark) override {
+    if (mark < events_.size()) events_.resize(mark);
+  }
+
+ private:
+  std::vector<PendingEvent> events_;
+};
+
+}  // namespace
+
+Result<void> EventLog::append(storage::Tx& tx, std::string_view type, std::string_view aggregate,
+                              std::string_view aggregate_id, std::string payload_json,
+                              std::int64_t at_ms) {
+  auto* pending = static_cast<PendingEvents*>(tx.deferred(this));
+  if (!pending)
+    pending = static_cast<PendingEvents*>(&tx.set_deferred(this, std::make_unique<PendingEvents>()));
+  pending->add({std::string(type), std::string(aggregate), std::string(aggregate_id),
+                std::move(payload_json), at_ms});
   if (listeners_.empty()) {
     tx.after_commit([this] { notify(); });
   } else {
@@ -26,7 +72,7 @@ Result<std::int64_t> EventLog::append(storage::Tx& tx, std::string_view type,
       notify();
     });
   }
-  return seq;
+  return {};
 }
 
 Result<std::vector<Event>> EventLog::read_after(storage::Tx& tx, std::int64_t after, int limit) {

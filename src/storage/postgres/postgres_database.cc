@@ -692,6 +692,7 @@ Result<Attempt> PostgresDatabase::attempt_tx(Pool& pool, bool write,
   Lease conn(pool, FONDACO_TRY(begin(pool, write)));
   PgTx tx(*conn);
   Result<void> result = fn(tx);
+  if (result && !tx.failure()) result = tx.flush_deferred();
   if (tx.retryable()) {
     simple_command(conn->pg, "ROLLBACK");
     return Attempt::retry;

@@ -251,6 +251,7 @@ class SqliteDatabase final : public Database {
     FONDACO_TRY(c.simple(begin));
     SqliteTx tx(c);
     auto result = fn(tx);
+    if (result) result = tx.flush_deferred();
     if (!result) {
       (void)c.simple("ROLLBACK");
       return result;

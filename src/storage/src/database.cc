@@ -17,8 +17,26 @@ std::vector<std::function<void()>> Tx::take_after_commit_from(std::size_t mark) 
   return out;
 }
 
+Tx::Deferred* Tx::deferred(const void* key) {
+  for (auto& [k, d] : deferred_)
+    if (k == key) return d.get();
+  return nullptr;
+}
+
+Tx::Deferred& Tx::set_deferred(const void* key, std::unique_ptr<Deferred> d) {
+  deferred_.emplace_back(key, std::move(d));
+  return *deferred_.back().second;
+}
+
+Result<void> Tx::flush_deferred() {
+  for (auto& [key, d] : deferred_) FONDACO_TRY(d->flush(*this));
+  return {};
+}
+
 Result<void> Tx::savepoint() {
   FONDACO_TRY(exec("SAVEPOINT fondaco_unit"));
+  savepoint_marks_.clear();
+  for (auto& [key, d] : deferred_) savepoint_marks_.push_back(d->mark());
   return {};
 }
 
@@ -30,6 +48,9 @@ Result<void> Tx::release_savepoint() {
 Result<void> Tx::rollback_to_savepoint() {
   FONDACO_TRY(exec("ROLLBACK TO SAVEPOINT fondaco_unit"));
   FONDACO_TRY(exec("RELEASE SAVEPOINT fondaco_unit"));
+  // Deferreds registered after the savepoint have no mark: they go back to empty.
+  for (std::size_t i = 0; i < deferred_.size(); ++i)
+    deferred_[i].second->rollback_to(i < savepoint_marks_.size() ? savepoint_marks_[i] : 0);
   return {};
 }
 

@@ -2,10 +2,14 @@
 //
 // Every state change appends its domain event with EventLog::append inside the same
 // transaction as the change, so an event exists if and only if the change committed.
-// Sequence numbers come from a single counter row updated in that transaction: they are
-// gap-free, and because the counter row is locked until commit, events become visible in
-// sequence order (a reader tailing `after=N` can never skip an event committed later with
-// a smaller number).
+// Appends are buffered in the transaction (storage::Tx::Deferred) and written together
+// just before COMMIT: one update of a single counter row takes the transaction's block of
+// sequence numbers, then the events are inserted with multi-row INSERTs. Sequence numbers
+// are therefore gap-free, and because the counter row is locked until commit, events
+// become visible in sequence order (a reader tailing `after=N` can never skip an event
+// committed later with a smaller number). The counter row is held only from that flush to
+// the commit, not for the whole transaction. A savepoint rollback (group commit) drops the
+// events the undone unit had appended.
 //
 // The Dispatcher delivers committed events in order to named subscribers, each with a
 // durable cursor (event_cursors). Delivery is at-least-once: a crash between a handler's
@@ -53,10 +57,9 @@ class EventLog {
                                             std::string_view aggregate_id)>;
   void add_commit_listener(CommitListener listener) { listeners_.push_back(std::move(listener)); }
 
-  // Appends an event in tx; returns its sequence number. Wakes waiters after commit.
-  Result<std::int64_t> append(storage::Tx& tx, std::string_view type, std::string_view aggregate,
-                              std::string_view aggregate_id, std::string payload_json,
-                              std::int64_t at_ms);
+  // Appends an event to tx (written at commit; see above). Wakes waiters after commit.
+  Result<void> append(storage::Tx& tx, std::string_view type, std::string_view aggregate,
+                      std::string_view aggregate_id, std::string payload_json, std::int64_t at_ms);
   // Events with seq > after, oldest first, at most limit.
   static Result<std::vector<Event>> read_after(storage::Tx& tx, std::int64_t after, int limit);
   static Result<std::int64_t> last_seq(storage::Tx& tx);

@@ -94,9 +94,28 @@ class Tx {
   std::size_t after_commit_count() const { return after_commit_.size(); }
   std::vector<std::function<void()>> take_after_commit_from(std::size_t mark);
 
+  // Work a library defers to the end of the transaction: the engine adapter calls every
+  // Deferred's flush() just before COMMIT, inside the transaction (a failure rolls it all
+  // back). The event log uses it to write all of a transaction's events at once, so the
+  // event counter row is locked only from the flush to the commit. A Deferred also follows
+  // savepoints: undoing a unit truncates what the unit had added (mark / rollback_to).
+  class Deferred {
+   public:
+    virtual ~Deferred() = default;
+    virtual Result<void> flush(Tx& tx) = 0;
+    virtual std::size_t mark() const = 0;
+    virtual void rollback_to(std::size_t mark) = 0;
+  };
+  // The Deferred registered under `key` (its owner's address), or null.
+  Deferred* deferred(const void* key);
+  Deferred& set_deferred(const void* key, std::unique_ptr<Deferred> d);
+  // Flushes every Deferred, in registration order (adapters call it before COMMIT).
+  Result<void> flush_deferred();
+
   // One savepoint (not nested) for a unit of work inside a larger transaction, so that the
   // unit can be undone alone (group commit, see group_commit.h). Rolling back to it also
-  // releases it and, on PostgreSQL, clears the unit's statement error.
+  // releases it, truncates the Deferreds to their state at the savepoint and, on
+  // PostgreSQL, clears the unit's statement error.
   virtual Result<void> savepoint();
   virtual Result<void> release_savepoint();
   virtual Result<void> rollback_to_savepoint();
@@ -106,6 +125,8 @@ class Tx {
 
  private:
   std::vector<std::function<void()>> after_commit_;
+  std::vector<std::pair<const void*, std::unique_ptr<Deferred>>> deferred_;
+  std::vector<std::size_t> savepoint_marks_;  // per deferred_ entry, at savepoint()
 };
 
 struct Options {
