@@ -13,7 +13,8 @@ std::string json_at(const std::string& body, const std::string& path) {
     if (path[i] == '[') {
       const auto close = path.find(']', i);
       const auto idx = std::stoul(path.substr(i + 1, close - i - 1));
-      v = (v->IsArray() && idx < v->Size()) ? &(*v)[static_cast<rapidjson::SizeType>(idx)] : nullptr;
+      v = (v->IsArray() && idx < v->Size()) ? &(*v)[static_cast<rapidjson::SizeType>(idx)]
+                                            : nullptr;
       i = close + 1;
       continue;
     }

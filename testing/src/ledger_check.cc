@@ -24,9 +24,9 @@ Result<std::vector<std::string>> LedgerCheck::violations(storage::Tx& tx) {
     if (kind == "supplier" || kind == "customer" || kind == "adjustment")
       external.insert(locations.i64(i, 0));
   }
-  auto active = FONDACO_TRY(tx.query(
-      "SELECT sku, location_id, CAST(SUM(qty) AS BIGINT) FROM reservations WHERE status = "
-      "'active' GROUP BY sku, location_id"));
+  auto active = FONDACO_TRY(
+      tx.query("SELECT sku, location_id, CAST(SUM(qty) AS BIGINT) FROM reservations WHERE status = "
+               "'active' GROUP BY sku, location_id"));
   std::map<std::pair<std::string, std::int64_t>, std::int64_t> held;
   for (std::size_t i = 0; i < active.size(); ++i)
     held[{active.text(i, 0), active.i64(i, 1)}] = active.i64(i, 2);
@@ -47,7 +47,8 @@ Result<std::vector<std::string>> LedgerCheck::violations(storage::Tx& tx) {
       out.push_back(where + ": on_hand " + std::to_string(on_hand) + ", the ledger says " +
                     std::to_string(ledger));
     if (bounded == external.contains(key.second))
-      out.push_back(where + ": bounded flag " + std::to_string(bounded) + " disagrees with the kind");
+      out.push_back(where + ": bounded flag " + std::to_string(bounded) +
+                    " disagrees with the kind");
     if (reserved < 0 || (bounded && on_hand < reserved) || (!bounded && reserved != 0))
       out.push_back(where + ": on_hand " + std::to_string(on_hand) + ", reserved " +
                     std::to_string(reserved));
@@ -58,14 +59,15 @@ Result<std::vector<std::string>> LedgerCheck::violations(storage::Tx& tx) {
   }
   for (const auto& [key, qty] : from_ledger_)
     if (qty != 0 && !seen.contains(key))
-      out.push_back("sku " + key.first + " at " + code[key.second] + ": no balance, the ledger says " +
-                    std::to_string(qty));
+      out.push_back("sku " + key.first + " at " + code[key.second] +
+                    ": no balance, the ledger says " + std::to_string(qty));
   for (const auto& [key, qty] : held)
     if (!seen.contains(key))
-      out.push_back("sku " + key.first + " at " + code[key.second] +
-                    ": active reservations of " + std::to_string(qty) + " but no balance");
+      out.push_back("sku " + key.first + " at " + code[key.second] + ": active reservations of " +
+                    std::to_string(qty) + " but no balance");
   for (const auto& [sku, sum] : sum_by_sku)
-    if (sum != 0) out.push_back("sku " + sku + ": balances sum to " + std::to_string(sum) + ", not 0");
+    if (sum != 0)
+      out.push_back("sku " + sku + ": balances sum to " + std::to_string(sum) + ", not 0");
   return out;
 }
 

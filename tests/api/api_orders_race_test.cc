@@ -21,8 +21,8 @@ struct RaceOutcome {
 
 // `clients` threads, each on its own connection, released together, send `requests` POSTs
 // of `body` to /api/v1/orders in all.
-RaceOutcome race(std::uint16_t port, const std::string& token, const std::string& body,
-                 int clients, int requests) {
+RaceOutcome race(std::uint16_t port, const std::string& token, const std::string& body, int clients,
+                 int requests) {
   RaceOutcome out;
   std::mutex mu;
   std::latch go(clients);
@@ -34,9 +34,12 @@ RaceOutcome race(std::uint16_t port, const std::string& token, const std::string
       for (int i = t; i < requests; i += clients) {
         auto r = c.request("POST", "/api/v1/orders", body, {{"Authorization", "Bearer " + token}});
         std::lock_guard lock(mu);
-        if (r.status == 201) out.created.push_back(std::move(r));
-        else if (r.status == 409 && json_at(r.body, "code") == "insufficient_stock") ++out.insufficient;
-        else out.other.push_back(std::to_string(r.status) + " " + r.body.substr(0, 300));
+        if (r.status == 201)
+          out.created.push_back(std::move(r));
+        else if (r.status == 409 && json_at(r.body, "code") == "insufficient_stock")
+          ++out.insufficient;
+        else
+          out.other.push_back(std::to_string(r.status) + " " + r.body.substr(0, 300));
       }
     });
   for (auto& t : threads) t.join();
@@ -49,7 +52,9 @@ RaceOutcome race(std::uint16_t port, const std::string& token, const std::string
 TEST_P(ApiTest, OrdersRaceFiveHundredClientsForAHundredUnits) {
   restart_server(8);  // eight requests in the database at once
   ASSERT_EQ(create_product("Hot", {"HOT-1"}).status, 201);
-  ASSERT_EQ(post("/api/v1/locations", R"({"code":"WH2","name":"Second","kind":"warehouse"})").status, 201);
+  ASSERT_EQ(
+      post("/api/v1/locations", R"({"code":"WH2","name":"Second","kind":"warehouse"})").status,
+      201);
   ASSERT_EQ(receive("HOT-1", 60, "WH").status, 201);
   ASSERT_EQ(receive("HOT-1", 40, "WH2").status, 201);
 
@@ -97,13 +102,15 @@ TEST_P(ApiTest, OrdersRaceFiveHundredClientsForAHundredUnits) {
 TEST_P(ApiTest, OrdersRaceMultiLineAllOrNothing) {
   restart_server(8);
   ASSERT_EQ(create_product("Pair", {"PA-1", "PA-2"}).status, 201);
-  ASSERT_EQ(post("/api/v1/locations", R"({"code":"WH2","name":"Second","kind":"warehouse"})").status, 201);
+  ASSERT_EQ(
+      post("/api/v1/locations", R"({"code":"WH2","name":"Second","kind":"warehouse"})").status,
+      201);
   ASSERT_EQ(receive("PA-1", 30, "WH").status, 201);
   ASSERT_EQ(receive("PA-1", 30, "WH2").status, 201);
   ASSERT_EQ(receive("PA-2", 25, "WH2").status, 201);  // PA-2 runs out first: 12 orders of 2
 
-  const auto out = race(server_->port(), admin_, order_body(line("PA-1", 3) + "," + line("PA-2", 2)),
-                        16, 60);
+  const auto out =
+      race(server_->port(), admin_, order_body(line("PA-1", 3) + "," + line("PA-2", 2)), 16, 60);
   EXPECT_EQ(out.created.size(), 12u);
   EXPECT_EQ(out.insufficient, 48);
   EXPECT_TRUE(out.other.empty()) << out.other.size() << " unexpected, first: " << out.other[0];

@@ -15,13 +15,12 @@
 // The binary is FONDACO_BINARY (the build's, set by CMake); servers listen on 127.0.0.1 on
 // a port picked here; every wait is bounded.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
@@ -105,8 +104,8 @@ std::string slurp(const std::string& path) {
 }
 
 struct Acked {
-  std::string key, body;   // the request
-  std::string response;    // the 201's body
+  std::string key, body;  // the request
+  std::string response;   // the 201's body
 };
 
 class CrashTest : public ::testing::TestWithParam<std::string> {
@@ -146,14 +145,17 @@ class CrashTest : public ::testing::TestWithParam<std::string> {
                     "--threads", "4", "--log-level", "warn"},
                    (dir_ / "serve.out").string(), err);
       const auto deadline = std::chrono::steady_clock::now() + 20s;
+      bool reaped = false;
       while (std::chrono::steady_clock::now() < deadline) {
         testing::HttpClient probe(port_);
         if (probe.request("GET", "/healthz").status == 200) return;
-        int status = 0;
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) break;  // died: maybe the port was taken
+        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {  // died: maybe the port was taken
+          reaped = true;
+          break;
+        }
         std::this_thread::sleep_for(50ms);
       }
-      if (::kill(pid_, 0) == 0) {
+      if (!reaped) {  // running but never healthy
         ::kill(pid_, SIGKILL);
         ::waitpid(pid_, nullptr, 0);
       }
@@ -198,8 +200,13 @@ class CrashTest : public ::testing::TestWithParam<std::string> {
 };
 
 void CrashTest::setup_shop() {
-  ASSERT_EQ(call("POST", "/api/v1/locations", R"({"code":"WH","name":"Main","kind":"warehouse"})").status, 201);
-  ASSERT_EQ(call("POST", "/api/v1/locations", R"({"code":"WH2","name":"Second","kind":"warehouse"})").status, 201);
+  ASSERT_EQ(
+      call("POST", "/api/v1/locations", R"({"code":"WH","name":"Main","kind":"warehouse"})").status,
+      201);
+  ASSERT_EQ(
+      call("POST", "/api/v1/locations", R"({"code":"WH2","name":"Second","kind":"warehouse"})")
+          .status,
+      201);
   std::string variants;
   for (const auto& s : kSkus)
     variants += (variants.empty() ? "" : ",") + std::string(R"({"sku":")") + s +
@@ -208,9 +215,13 @@ void CrashTest::setup_shop() {
                 R"({"title":"Crash","status":"active","variants":[)" + variants + "]}");
   ASSERT_EQ(p.status, 201) << p.body;
   // CR-4 is scarce, so part of the load is refused with insufficient_stock.
-  for (const auto& [sku, wh, qty] : std::vector<std::tuple<std::string, std::string, int>>{
-           {"CR-1", "WH", 100000}, {"CR-2", "WH", 50000}, {"CR-2", "WH2", 50000},
-           {"CR-3", "WH2", 100000}, {"CR-4", "WH", 15}, {"CR-4", "WH2", 10}}) {
+  for (const auto& [sku, wh, qty] :
+       std::vector<std::tuple<std::string, std::string, int>>{{"CR-1", "WH", 100000},
+                                                              {"CR-2", "WH", 50000},
+                                                              {"CR-2", "WH2", 50000},
+                                                              {"CR-3", "WH2", 100000},
+                                                              {"CR-4", "WH", 15},
+                                                              {"CR-4", "WH2", 10}}) {
     auto r = call("POST", "/api/v1/stock/moves",
                   R"({"sku":")" + sku + R"(","qty":)" + std::to_string(qty) +
                       R"(,"from":"SUPPLIER","to":")" + wh + R"(","reason":"receipt"})");
@@ -222,8 +233,9 @@ std::string order_body(int client, int i) {
   std::string lines;
   const int n = 1 + (client + i) % 2;
   for (int l = 0; l < n; ++l)
-    lines += std::string(l ? "," : "") + R"({"sku":")" + kSkus[static_cast<std::size_t>((i + l * 3 + client) % 4)] +
-             R"(","qty":)" + std::to_string(1 + (i + l) % 3) + "}";
+    lines += std::string(l ? "," : "") + R"({"sku":")" +
+             kSkus[static_cast<std::size_t>((i + l * 3 + client) % 4)] + R"(","qty":)" +
+             std::to_string(1 + (i + l) % 3) + "}";
   return R"({"customer":{"email":"crash@example.it"},"lines":[)" + lines + "]}";
 }
 
@@ -272,7 +284,7 @@ void CrashTest::load_and_kill() {
 }
 
 void CrashTest::verify_after_restart() {
-  std::set<std::string> ids;  // every order that must exist
+  std::set<std::string> ids;                 // every order that must exist
   std::map<std::string, std::int64_t> held;  // "sku@location" → active reserved qty
   for (const auto& a : acked_) {
     SCOPED_TRACE(a.key);

@@ -17,11 +17,13 @@
 // (testing::LedgerCheck); every touched order's status and active reservations, its
 // timeline a path of allowed transitions (and edits only in editable states); a refused
 // step left no order, reservation, move or event behind; order numbers stay gap-free.
-// Every 250 steps and at the end, every order and cart (only steps change them, and each
-// step's are checked right after it).
+// Every order and cart is checked every 250 steps (less often once there are more of them
+// than that, so a long run stays linear) and at the end; only steps change them, and the
+// ones a step touched are checked right after it.
 //
 // Replay and long runs (from the build directory):
-//   FONDACO_SIM_SEED=<seed> FONDACO_SIM_STEPS=200000 src/workflows_test --gtest_filter='*Simulation*'
+//   export FONDACO_SIM_SEED=<seed> FONDACO_SIM_STEPS=200000
+//   src/workflows_test --gtest_filter='*Simulation*'
 // (FONDACO_SIM_SEED=random picks a fresh seed; the seed is printed with every failure.)
 //
 // To add a step: a method that draws its choices from rng_, predicts the outcome from the
@@ -128,6 +130,7 @@ struct SimCart {
   std::int64_t expires_at = 0;
   orders::CartStatus state = orders::CartStatus::active;  // active, converted or released
   std::vector<orders::CartLineInput> lines;
+  int last_line_no = 0;          // line numbers are never reused
   std::set<std::int64_t> holds;  // its active reservations
 };
 
@@ -139,7 +142,8 @@ class SimulationTest : public ::testing::TestWithParam<std::string> {
     ASSERT_NE(db_, nullptr);
     auto made = db_->write([&](storage::Tx& tx) -> Result<void> {
       for (auto [code, kind] : {std::pair{"WH1", LocationKind::warehouse},
-                                {"WH2", LocationKind::warehouse}, {"SHOP", LocationKind::store},
+                                {"WH2", LocationKind::warehouse},
+                                {"SHOP", LocationKind::store},
                                 {"RET", LocationKind::returns}})
         FONDACO_TRY(inventory_.create_location(tx, {code, code, kind, std::nullopt, 0}, 1));
       auto p = testing::ProductBuilder("Sim");
@@ -222,7 +226,9 @@ class SimulationTest : public ::testing::TestWithParam<std::string> {
                    const std::vector<std::string>& candidates,
                    const std::map<std::string, std::int64_t>& demand, const Qty& own);
   void expect_number(const std::string& number);
-  Result<std::set<std::int64_t>> active_for(storage::Tx& tx, const std::string& prefix);
+  // The active reservations for lines 1..last_line_no of "order:<id>" or "cart:<id>".
+  Result<std::set<std::int64_t>> active_for(storage::Tx& tx, const std::string& owner,
+                                            int last_line_no);
   void check_order(storage::Tx& tx, const SimOrder& o);
   void check_cart(storage::Tx& tx, const SimCart& c);
   void check_all(bool everything);
@@ -238,17 +244,17 @@ class SimulationTest : public ::testing::TestWithParam<std::string> {
   testing::LedgerCheck ledger_;
 
   Prng rng_{0};
-  Qty on_hand_;                            // internal locations
-  Qty reserved_;                           // Σ active_ per (sku, location)
-  std::map<std::int64_t, Hold> active_;    // every active reservation, by id
-  std::set<std::int64_t> ttl_holds_;       // active reservations with a TTL (plain, carts)
-  std::set<std::int64_t> plain_holds_;     // active reservations of neither order nor cart
+  Qty on_hand_;                          // internal locations
+  Qty reserved_;                         // Σ active_ per (sku, location)
+  std::map<std::int64_t, Hold> active_;  // every active reservation, by id
+  std::set<std::int64_t> ttl_holds_;     // active reservations with a TTL (plain, carts)
+  std::set<std::int64_t> plain_holds_;   // active reservations of neither order nor cart
   std::map<std::int64_t, std::size_t> cart_of_hold_;
   std::vector<SimOrder> orders_model_;
   std::vector<SimCart> carts_;
   std::map<std::string, std::size_t> by_external_ref_;
   std::set<std::size_t> touched_orders_, touched_carts_;  // to check after this step
-  std::string note_;                                       // what the step did
+  std::string note_;                                      // what the step did
   int hold_counter_ = 0;
   std::map<std::string, int> stats_;
 };
@@ -273,7 +279,8 @@ std::vector<std::string> SimulationTest::random_priority(bool& listed_ret) {
   std::vector<std::string> pool = kPlaceable;
   if (rng_.chance(4)) pool.push_back("RET");
   for (auto i = pool.size(); i > 1; --i)
-    std::swap(pool[i - 1], pool[static_cast<std::size_t>(rng_.below(static_cast<std::int64_t>(i)))]);
+    std::swap(pool[i - 1],
+              pool[static_cast<std::size_t>(rng_.below(static_cast<std::int64_t>(i)))]);
   pool.resize(static_cast<std::size_t>(rng_.between(1, static_cast<std::int64_t>(pool.size()))));
   listed_ret = std::find(pool.begin(), pool.end(), "RET") != pool.end();
   return pool;
@@ -330,8 +337,9 @@ void SimulationTest::expect_plan(const std::vector<inventory::Reservation>& made
   for (const auto& [key, qty] : taken)
     EXPECT_LE(qty, available(key, own)) << "oversold " << key.first << " at " << key.second;
   for (const auto& c : candidates) {
-    if (!std::all_of(demand.begin(), demand.end(),
-                     [&](const auto& d) { return available({d.first, c}, own) >= d.second; }))
+    if (!std::all_of(demand.begin(), demand.end(), [&](const auto& d) {
+          return available({d.first, c}, own) >= d.second;
+        }))
       continue;
     EXPECT_EQ(used, std::set<std::string>{c}) << "one location (" << c << ") could serve it all";
     break;
@@ -364,8 +372,8 @@ void SimulationTest::place() {
   note(what.str());
 
   const Marks before = marks();
-  auto placed = db_->write(
-      [&](storage::Tx& tx) { return place_order(tx, services_, in, clock_.now_ms()); });
+  auto placed =
+      db_->write([&](storage::Tx& tx) { return place_order(tx, services_, in, clock_.now_ms()); });
 
   // An existing external reference returns that order, untouched.
   if (in.order.external_ref && by_external_ref_.contains(*in.order.external_ref)) {
@@ -382,7 +390,8 @@ void SimulationTest::place() {
   std::map<std::string, std::int64_t> demand;
   for (const auto& l : in.order.lines) demand[l.sku] += l.qty;
   if (listed_ret || !fits(demand, candidates, {})) {
-    ASSERT_FALSE(placed) << "placed although " << (listed_ret ? "RET was listed" : "stock is short");
+    ASSERT_FALSE(placed) << "placed although "
+                         << (listed_ret ? "RET was listed" : "stock is short");
     if (listed_ret) {
       EXPECT_EQ(placed.error().code, ErrorCode::invalid_argument);
       EXPECT_EQ(placed.error().field.rfind("locations[", 0), 0u) << placed.error().field;
@@ -453,9 +462,8 @@ void SimulationTest::edit() {
   touched_orders_.insert(idx);
 
   const Marks before = marks();
-  auto edited = db_->write([&](storage::Tx& tx) {
-    return edit_order(tx, services_, o.id, in, clock_.now_ms());
-  });
+  auto edited = db_->write(
+      [&](storage::Tx& tx) { return edit_order(tx, services_, o.id, in, clock_.now_ms()); });
   const std::vector<std::string> candidates = in.locations.empty() ? kPlaceable : in.locations;
   const Qty own = held_by(o.reservations);
   std::map<std::string, std::int64_t> demand;
@@ -499,9 +507,8 @@ void SimulationTest::cancel() {
   note("cancel " + o.number + " (" + std::string(orders::to_string(o.status)) + ")");
   touched_orders_.insert(idx);
   const Marks before = marks();
-  auto r = db_->write([&](storage::Tx& tx) {
-    return cancel_order(tx, services_, o.id, "sim", clock_.now_ms());
-  });
+  auto r = db_->write(
+      [&](storage::Tx& tx) { return cancel_order(tx, services_, o.id, "sim", clock_.now_ms()); });
   if (!orders::can_transition(o.status, Status::cancelled)) {
     ASSERT_FALSE(r) << "cancelled from " << orders::to_string(o.status);
     EXPECT_EQ(r.error().code, ErrorCode::invalid_transition);
@@ -523,10 +530,9 @@ void SimulationTest::cancel() {
 
 void SimulationTest::change_status() {
   if (orders_model_.empty()) return;
-  static const std::vector<Status> kTargets = {Status::pending_payment, Status::confirmed,
-                                               Status::paid,            Status::fulfilling,
-                                               Status::on_hold,         Status::delivered,
-                                               Status::completed};
+  static const std::vector<Status> kTargets = {
+      Status::pending_payment, Status::confirmed, Status::paid,     Status::fulfilling,
+      Status::on_hold,         Status::delivered, Status::completed};
   const auto idx = some(orders_model_.size());
   auto& o = orders_model_[idx];
   // Mostly a move the state machine allows (so orders get on), sometimes any.
@@ -538,9 +544,8 @@ void SimulationTest::change_status() {
        std::string(orders::to_string(to)));
   touched_orders_.insert(idx);
   const Marks before = marks();
-  auto r = db_->write([&](storage::Tx& tx) {
-    return orders_.transition(tx, o.id, to, "sim", clock_.now_ms());
-  });
+  auto r = db_->write(
+      [&](storage::Tx& tx) { return orders_.transition(tx, o.id, to, "sim", clock_.now_ms()); });
   if (!orders::can_transition(o.status, to)) {
     ASSERT_FALSE(r) << "allowed " << orders::to_string(o.status) << " -> " << orders::to_string(to);
     EXPECT_EQ(r.error().code, ErrorCode::invalid_transition);
@@ -591,9 +596,8 @@ void SimulationTest::create_cart() {
   what << " for " << in.ttl_ms << " ms";
   note(what.str());
   const Marks before = marks();
-  auto made = db_->write([&](storage::Tx& tx) {
-    return workflows::create_cart(tx, services_, in, clock_.now_ms());
-  });
+  auto made = db_->write(
+      [&](storage::Tx& tx) { return workflows::create_cart(tx, services_, in, clock_.now_ms()); });
   std::map<std::string, std::int64_t> demand;
   for (const auto& l : in.lines) demand[l.sku] += l.qty;
   if (!fits(demand, kPlaceable, {})) {
@@ -605,8 +609,11 @@ void SimulationTest::create_cart() {
   }
   ASSERT_TRUE(made) << "refused: " << made.error().message;
   ASSERT_EQ(made->cart.lines.size(), in.lines.size());
-  SimCart c{made->cart.id, in.ttl_ms, clock_.now_ms() + in.ttl_ms, orders::CartStatus::active,
-            in.lines, {}};
+  int last_no = 0;
+  for (const auto& l : made->cart.lines) last_no = std::max(last_no, l.line_no);
+  SimCart c{
+      made->cart.id, in.ttl_ms, clock_.now_ms() + in.ttl_ms, orders::CartStatus::active, in.lines,
+      last_no,       {}};
   EXPECT_EQ(made->cart.expires_at, c.expires_at);
   std::map<std::string, std::int64_t> want;
   for (std::size_t i = 0; i < in.lines.size(); ++i)
@@ -659,6 +666,10 @@ void SimulationTest::update_cart() {
   }
   ASSERT_TRUE(r) << "refused: " << r.error().message;
   ASSERT_EQ(r->cart.lines.size(), lines.size());
+  for (const auto& l : r->cart.lines) {
+    EXPECT_GT(l.line_no, c.last_line_no) << "a cart line number was reused";
+    c.last_line_no = std::max(c.last_line_no, l.line_no);
+  }
   if (ttl) c.ttl_ms = *ttl;
   const std::int64_t expires_at = clock_.now_ms() + c.ttl_ms;
   EXPECT_EQ(r->cart.expires_at, expires_at);
@@ -683,7 +694,8 @@ void SimulationTest::release_cart() {
   if (carts_.empty()) return;
   const auto idx = some(carts_.size());
   auto& c = carts_[idx];
-  note("release cart " + std::to_string(idx) + " (" + std::string(orders::to_string(c.state)) + ")");
+  note("release cart " + std::to_string(idx) + " (" + std::string(orders::to_string(c.state)) +
+       ")");
   touched_carts_.insert(idx);
   const Marks before = marks();
   auto r = db_->write([&](storage::Tx& tx) {
@@ -715,8 +727,8 @@ void SimulationTest::convert_cart() {
   in.order.customer.email = "cart@example.it";
   in.cart_id = c.id;
   const Marks before = marks();
-  auto placed = db_->write(
-      [&](storage::Tx& tx) { return place_order(tx, services_, in, clock_.now_ms()); });
+  auto placed =
+      db_->write([&](storage::Tx& tx) { return place_order(tx, services_, in, clock_.now_ms()); });
   if (!cart_open(c)) {
     ASSERT_FALSE(placed) << "ordered a cart that is not open";
     EXPECT_EQ(placed.error().code, closed_cart_error(c)) << placed.error().message;
@@ -844,8 +856,10 @@ void SimulationTest::finish_hold() {
   note(std::string(commit ? "commit" : "release") + " hold of " + h.sku + " " +
        std::to_string(h.qty) + " at " + h.location);
   auto r = db_->write([&](storage::Tx& tx) -> Result<void> {
-    if (commit) FONDACO_TRY(inventory_.commit(tx, id, clock_.now_ms()));
-    else FONDACO_TRY(inventory_.release(tx, id, clock_.now_ms()));
+    if (commit)
+      FONDACO_TRY(inventory_.commit(tx, id, clock_.now_ms()));
+    else
+      FONDACO_TRY(inventory_.release(tx, id, clock_.now_ms()));
     return ok();
   });
   ASSERT_TRUE(r) << r.error().message;
@@ -858,7 +872,8 @@ void SimulationTest::tick() {
   const auto ms = rng_.between(0, kMaxHoldTtlMs / 2);
   clock_.advance_ms(ms);
   note("advance " + std::to_string(ms) + " ms and expire");
-  auto r = db_->write([&](storage::Tx& tx) { return inventory_.expire(tx, clock_.now_ms(), 10000); });
+  auto r =
+      db_->write([&](storage::Tx& tx) { return inventory_.expire(tx, clock_.now_ms(), 10000); });
   ASSERT_TRUE(r) << r.error().message;
   std::vector<std::int64_t> due;
   for (auto id : ttl_holds_)
@@ -876,11 +891,17 @@ void SimulationTest::tick() {
 
 // ---- invariants ----
 
-Result<std::set<std::int64_t>> SimulationTest::active_for(storage::Tx& tx,
-                                                          const std::string& prefix) {
-  auto rows = FONDACO_TRY(tx.query(
-      "SELECT id FROM reservations WHERE status = 'active' AND reference LIKE ?", {prefix + "%"}));
+Result<std::set<std::int64_t>> SimulationTest::active_for(storage::Tx& tx, const std::string& owner,
+                                                          int last_line_no) {
   std::set<std::int64_t> out;
+  std::string sql = "SELECT id FROM reservations WHERE status = 'active' AND reference IN (";
+  std::vector<storage::Value> refs;
+  for (int n = 1; n <= last_line_no; ++n) {
+    sql += n == 1 ? "?" : ", ?";
+    refs.emplace_back(owner + ":line:" + std::to_string(n));
+  }
+  if (refs.empty()) return out;
+  auto rows = FONDACO_TRY(tx.query(sql + ")", refs));
   for (std::size_t i = 0; i < rows.size(); ++i) out.insert(rows.i64(i, 0));
   return out;
 }
@@ -907,13 +928,15 @@ void SimulationTest::check_order(storage::Tx& tx, const SimOrder& o) {
     ASSERT_TRUE(h.from.has_value()) << "entry " << i;
     EXPECT_EQ(*h.from, (*history)[i - 1].to) << "entry " << i << " does not follow its previous";
     if (*h.from == h.to)  // an edit
-      EXPECT_TRUE(orders::is_editable(h.to)) << "entry " << i << ": edited while " << orders::to_string(h.to);
+      EXPECT_TRUE(orders::is_editable(h.to))
+          << "entry " << i << ": edited while " << orders::to_string(h.to);
     else
       EXPECT_TRUE(orders::can_transition(*h.from, h.to))
-          << "entry " << i << ": " << orders::to_string(*h.from) << " -> " << orders::to_string(h.to);
+          << "entry " << i << ": " << orders::to_string(*h.from) << " -> "
+          << orders::to_string(h.to);
   }
   EXPECT_EQ(history->back().to, o.status);
-  auto active = active_for(tx, "order:" + std::to_string(o.id) + ":line:");
+  auto active = active_for(tx, "order:" + std::to_string(o.id), o.last_line_no);
   ASSERT_TRUE(active) << active.error().message;
   EXPECT_EQ(*active, o.reservations);
 }
@@ -927,7 +950,7 @@ void SimulationTest::check_cart(storage::Tx& tx, const SimCart& c) {
                         : c.state;
   EXPECT_EQ(got->status, want);
   EXPECT_EQ(got->expires_at, c.expires_at);
-  auto active = active_for(tx, "cart:" + std::to_string(c.id) + ":line:");
+  auto active = active_for(tx, "cart:" + std::to_string(c.id), c.last_line_no);
   ASSERT_TRUE(active) << active.error().message;
   EXPECT_EQ(*active, c.holds);
 }
@@ -977,6 +1000,7 @@ void SimulationTest::run(std::uint64_t seed, int steps) {
   int total_weight = 0;
   for (const auto& [step, w] : kSteps) total_weight += w;
   std::deque<std::string> recent;  // the last steps, printed with a failure
+  std::size_t next_full_check = 249;
   for (int i = 0; i < steps; ++i) {
     touched_orders_.clear();
     touched_carts_.clear();
@@ -993,15 +1017,20 @@ void SimulationTest::run(std::uint64_t seed, int steps) {
     {
       SCOPED_TRACE(::testing::Message() << "step " << i << ", seed " << seed);
       (this->*step)();
-      if (!HasFailure()) check_all(i % 250 == 249 || i == steps - 1);
+      const auto at = static_cast<std::size_t>(i);
+      const bool everything = at >= next_full_check || i == steps - 1;
+      if (everything)
+        next_full_check = at + std::max<std::size_t>(250, orders_model_.size() + carts_.size());
+      if (!HasFailure()) check_all(everything);
     }
     recent.push_back(std::to_string(i) + ": " + note_);
     if (recent.size() > 12) recent.pop_front();
     if (HasFailure()) {
       std::string log;
       for (const auto& s : recent) log += "\n  " + s;
-      ADD_FAILURE() << "simulation failed at step " << i << "; replay with FONDACO_SIM_SEED="
-                    << seed << " FONDACO_SIM_STEPS=" << i + 1 << "; the last steps:" << log;
+      ADD_FAILURE() << "simulation failed at step " << i
+                    << "; replay with FONDACO_SIM_SEED=" << seed << " FONDACO_SIM_STEPS=" << i + 1
+                    << "; the last steps:" << log;
       return;
     }
   }

@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "fondaco/testing/ledger_check.h"
 #include "fondaco/testing/testing.h"
 
 namespace fondaco::inventory {
@@ -34,30 +35,11 @@ class InventoryTest : public ::testing::TestWithParam<std::string> {
   StockLevel stock(const std::string& sku) {
     return db_->read([&](storage::Tx& tx) { return inv_.stock(tx, sku); }).value();
   }
-  // Checks every invariant of the ledger against the balances.
+  // Checks every invariant of the ledger against the balances (testing::LedgerCheck).
   void check_invariants() {
-    auto r = db_->read([](storage::Tx& tx) -> Result<void> {
-      auto zero = FONDACO_TRY(tx.query(
-          "SELECT sku, CAST(SUM(on_hand) AS BIGINT) FROM stock_balances GROUP BY sku "
-          "HAVING SUM(on_hand) <> 0"));
-      EXPECT_TRUE(zero.empty()) << "double entry broken for " << zero.text(0, 0);
-      auto mismatch = FONDACO_TRY(tx.query(
-          "SELECT b.sku, b.location_id FROM stock_balances b WHERE b.on_hand <> "
-          "(SELECT COALESCE(CAST(SUM(CASE WHEN m.to_location_id = b.location_id THEN m.qty "
-          "ELSE -m.qty END) AS BIGINT), 0) FROM stock_moves m WHERE m.sku = b.sku AND "
-          "(m.to_location_id = b.location_id OR m.from_location_id = b.location_id))"));
-      EXPECT_TRUE(mismatch.empty()) << "balance differs from ledger for " << mismatch.text(0, 0);
-      auto negative = FONDACO_TRY(tx.query(
-          "SELECT sku FROM stock_balances WHERE bounded = 1 AND (on_hand < reserved OR reserved < 0)"));
-      EXPECT_TRUE(negative.empty()) << "oversold " << negative.text(0, 0);
-      auto reserved = FONDACO_TRY(tx.query(
-          "SELECT b.sku FROM stock_balances b WHERE b.reserved <> (SELECT COALESCE(CAST(SUM(r.qty) "
-          "AS BIGINT), 0) FROM reservations r WHERE r.sku = b.sku AND r.location_id = "
-          "b.location_id AND r.status = 'active')"));
-      EXPECT_TRUE(reserved.empty()) << "reserved differs from holds for " << reserved.text(0, 0);
-      return ok();
-    });
-    ASSERT_TRUE(r.has_value()) << r.error().message;
+    auto violations = testing::ledger_violations(*db_);
+    ASSERT_TRUE(violations.has_value()) << violations.error().message;
+    for (const auto& v : *violations) ADD_FAILURE() << v;
   }
   std::unique_ptr<testing::TestDb> tdb_;
   std::unique_ptr<storage::Database> db_;
