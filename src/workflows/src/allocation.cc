@@ -159,8 +159,9 @@ Result<std::vector<inventory::Reservation>> reserve(Tx& tx, inventory::Inventory
   for (const auto& l : lines) skus.insert(l.sku);
   std::map<std::string, std::vector<inventory::LocationStock>> stock;
   Availability avail;
-  for (const auto& sku : skus) {  // ascending: row locks in one global order
-    FONDACO_TRY(inv.lock_stock(tx, sku));
+  // The callers have taken every SKU's balance rows already (lock_skus, before anything
+  // that appends an event), so what is read here stays true until commit.
+  for (const auto& sku : skus) {
     stock[sku] = FONDACO_TRY(inv.available_by_location(tx, sku));
     for (const auto& l : stock[sku]) avail[sku][l.location] = l.available;
   }

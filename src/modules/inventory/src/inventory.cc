@@ -392,18 +392,15 @@ Result<void> Inventory::lock_stock(Tx& tx, std::string_view sku) {
   // SQLite write transactions already run one at a time (BEGIN IMMEDIATE, one writer): a
   // row lock would only add statements and protect nothing.
   if (tx.engine() == storage::Engine::sqlite) return ok();
-  // One row at a time, in location id order. A single UPDATE of all the SKU's rows locks
-  // them in the order its scan meets them, and on PostgreSQL that order differs between
-  // transactions once rows have been updated (a new row version lands elsewhere in the
-  // table): two placements of one SKU then deadlock, which PostgreSQL detects only after
-  // deadlock_timeout (1 s) before the adapter retries.
-  auto rows = FONDACO_TRY(tx.query(
-      "SELECT location_id FROM stock_balances WHERE sku = ? AND bounded = 1 ORDER BY location_id",
+  // In location id order, in one round trip: FOR UPDATE above an ORDER BY locks the rows
+  // as they leave the sort. (A plain UPDATE of all the SKU's rows locks them in the order
+  // its scan meets them, which on PostgreSQL differs between transactions once rows have
+  // new versions: two placements of one SKU then deadlock, detected only after
+  // deadlock_timeout, 1 s.) PostgreSQL-only SQL, which is why this branch exists at all.
+  FONDACO_TRY(tx.query(
+      "SELECT location_id FROM stock_balances WHERE sku = ? AND bounded = 1 "
+      "ORDER BY location_id FOR UPDATE",
       {std::string(sku)}));
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    FONDACO_TRY(tx.exec(
-        "UPDATE stock_balances SET reserved = reserved WHERE sku = ? AND location_id = ?",
-        {std::string(sku), rows.i64(i, 0)}));
   return ok();
 }
 

@@ -161,10 +161,10 @@ class Inventory {
   // The SKU's available quantity at every internal location that has a balance, in
   // location id order. For allocation (which location serves an order line).
   Result<std::vector<LocationStock>> available_by_location(storage::Tx& tx, std::string_view sku);
-  // Takes the SKU's balance rows for the rest of the transaction (no-op UPDATEs, row by row
-  // in location id order: row locks on PostgreSQL, always taken in the same order; SQLite's
-  // single writer holds everything already), so availability read afterwards stays true
-  // until commit. Call for several SKUs in ascending SKU order.
+  // Takes the SKU's balance rows for the rest of the transaction (PostgreSQL: SELECT ... FOR
+  // UPDATE in location id order, always the same order; SQLite's single writer holds
+  // everything already, so nothing is done), so availability read afterwards stays true
+  // until commit. Call for several SKUs in ascending SKU order, before appending events.
   Result<void> lock_stock(storage::Tx& tx, std::string_view sku);
   // Reservations (any status) made for any of these references, oldest first.
   Result<std::vector<Reservation>> reservations_for(storage::Tx& tx,
