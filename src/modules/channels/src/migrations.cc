@@ -4,7 +4,8 @@ namespace fondaco::channels {
 namespace {
 
 // The seeded channels carry the prefixes orders used before this registry existed, so the
-// per-prefix counters in order_counters continue where they were.
+// per-prefix counters in order_counters continue where they were. Their timestamps are
+// the database clock when the migration runs (migrations are plain SQL).
 constexpr storage::Migration kMigrations[] = {
     {1, "channels, their locations, the built-in channels",
      R"(
@@ -28,13 +29,13 @@ CREATE TABLE channel_locations (
   PRIMARY KEY (channel_id, position)
 ) STRICT;
 INSERT INTO channels (code, kind, name, order_prefix, active, created_at, updated_at) VALUES
-  ('storefront', 'storefront', 'Web shop', 'WEB', 1, 0, 0),
-  ('pos', 'pos', 'Point of sale', 'POS', 1, 0, 0),
-  ('phone', 'phone', 'Phone orders', 'TEL', 1, 0, 0),
-  ('shopify', 'shopify', 'Shopify', 'SHP', 1, 0, 0),
-  ('woocommerce', 'woocommerce', 'WooCommerce', 'WOO', 1, 0, 0),
-  ('amazon', 'amazon', 'Amazon', 'AMZ', 1, 0, 0),
-  ('ebay', 'ebay', 'eBay', 'EBY', 1, 0, 0);
+  ('storefront', 'storefront', 'Web shop', 'WEB', 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)),
+  ('pos', 'pos', 'Point of sale', 'POS', 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)),
+  ('phone', 'phone', 'Phone orders', 'TEL', 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)),
+  ('shopify', 'shopify', 'Shopify', 'SHP', 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)),
+  ('woocommerce', 'woocommerce', 'WooCommerce', 'WOO', 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)),
+  ('amazon', 'amazon', 'Amazon', 'AMZ', 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)),
+  ('ebay', 'ebay', 'eBay', 'EBY', 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 )",
      R"(
 CREATE TABLE channels (
@@ -57,13 +58,13 @@ CREATE TABLE channel_locations (
   PRIMARY KEY (channel_id, position)
 );
 INSERT INTO channels (code, kind, name, order_prefix, active, created_at, updated_at) VALUES
-  ('storefront', 'storefront', 'Web shop', 'WEB', 1, 0, 0),
-  ('pos', 'pos', 'Point of sale', 'POS', 1, 0, 0),
-  ('phone', 'phone', 'Phone orders', 'TEL', 1, 0, 0),
-  ('shopify', 'shopify', 'Shopify', 'SHP', 1, 0, 0),
-  ('woocommerce', 'woocommerce', 'WooCommerce', 'WOO', 1, 0, 0),
-  ('amazon', 'amazon', 'Amazon', 'AMZ', 1, 0, 0),
-  ('ebay', 'ebay', 'eBay', 'EBY', 1, 0, 0);
+  ('storefront', 'storefront', 'Web shop', 'WEB', 1, (extract(epoch from clock_timestamp()) * 1000)::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint),
+  ('pos', 'pos', 'Point of sale', 'POS', 1, (extract(epoch from clock_timestamp()) * 1000)::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint),
+  ('phone', 'phone', 'Phone orders', 'TEL', 1, (extract(epoch from clock_timestamp()) * 1000)::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint),
+  ('shopify', 'shopify', 'Shopify', 'SHP', 1, (extract(epoch from clock_timestamp()) * 1000)::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint),
+  ('woocommerce', 'woocommerce', 'WooCommerce', 'WOO', 1, (extract(epoch from clock_timestamp()) * 1000)::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint),
+  ('amazon', 'amazon', 'Amazon', 'AMZ', 1, (extract(epoch from clock_timestamp()) * 1000)::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint),
+  ('ebay', 'ebay', 'eBay', 'EBY', 1, (extract(epoch from clock_timestamp()) * 1000)::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint);
 )"},
 };
 
