@@ -1,5 +1,7 @@
 #include "fondaco/storage/group_commit.h"
 
+#include <exception>
+#include <string>
 #include <utility>
 
 namespace fondaco::storage {
@@ -83,6 +85,20 @@ void GroupCommit::run_writer() {
   }
 }
 
+namespace {
+// A unit that throws fails alone (an internal error) instead of taking the writer thread,
+// and with it every later request, down.
+Result<void> run_unit(const std::function<Result<void>(Tx&)>& fn, Tx& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::internal, std::string("write failed: ") + e.what());
+  } catch (...) {
+    return fail(ErrorCode::internal, "write failed with an unknown exception");
+  }
+}
+}  // namespace
+
 void GroupCommit::run_batch(std::vector<Unit*>& batch) {
   // A batch of one needs no savepoint: its failure is the transaction's.
   const bool alone = batch.size() == 1;
@@ -94,7 +110,7 @@ void GroupCommit::run_batch(std::vector<Unit*>& batch) {
     for (Unit* u : batch) {
       const std::size_t mark = tx.after_commit_count();
       if (!alone) FONDACO_TRY(tx.savepoint());
-      auto result = (*u->fn)(tx);
+      Result<void> result = run_unit(*u->fn, tx);
       // The engine reruns the whole batch (Database::write); the error text is not seen.
       if (tx.must_rerun()) return fail(ErrorCode::conflict, "transaction must be rerun");
       if (!result) {

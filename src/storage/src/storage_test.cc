@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 #include "fondaco/storage/database.h"
@@ -299,6 +300,19 @@ TEST_P(StorageTest, GroupCommitLoneFailureWritesNothing) {
   EXPECT_EQ(r.error().code, ErrorCode::insufficient_stock);
   EXPECT_EQ(callbacks, 0);
   EXPECT_EQ(count_items(*db_), 0);
+}
+
+TEST_P(StorageTest, GroupCommitSurvivesAThrowingUnit) {
+  GroupCommit gc(*db_);
+  auto thrown = gc.write([](Tx& tx) -> Result<void> {
+    FONDACO_TRY(insert_item(tx, "t", 1));
+    throw std::runtime_error("boom");
+  });
+  ASSERT_FALSE(thrown.has_value());
+  EXPECT_EQ(thrown.error().code, ErrorCode::internal);
+  // The writer is still there, and the thrown unit left nothing.
+  ASSERT_TRUE(gc.write([](Tx& tx) { return insert_item(tx, "after", 1); }).has_value());
+  EXPECT_EQ(count_items(*db_), 1);
 }
 
 // Under real concurrency (no gate) every acknowledged unit is there and counters add up.
