@@ -40,7 +40,14 @@ std::size_t GroupCommit::pending() const {
   return queue_.size();
 }
 
+namespace {
+thread_local bool t_batch_failed = false;
+}  // namespace
+
+bool GroupCommit::batch_failed_now() { return t_batch_failed; }
+
 Result<void> GroupCommit::submit(const std::function<Result<void>(Tx&)>& fn) {
+  t_batch_failed = false;
   Unit unit;
   unit.fn = &fn;
   {
@@ -53,6 +60,7 @@ Result<void> GroupCommit::submit(const std::function<Result<void>(Tx&)>& fn) {
     std::unique_lock lock(unit.mu);
     unit.cv.wait(lock, [&] { return unit.done; });
   }
+  t_batch_failed = unit.batch_failed;
   // Committed: the unit's notifications may now run, on the caller's thread.
   if (!unit.error)
     for (auto& callback : unit.callbacks) callback();
@@ -131,6 +139,7 @@ void GroupCommit::run_batch(std::vector<Unit*>& batch) {
   // true. A lone unit's own error is the batch's error.
   for (Unit* u : batch) {
     u->error = status.error();
+    u->batch_failed = true;
     u->callbacks.clear();
   }
 }

@@ -36,7 +36,8 @@ struct Demand {
   std::string reference;
 };
 
-// Reserves every demand (locking its SKUs first) over `codes` (empty: every warehouse,
+// Reserves every demand over `codes` — the caller must have called lock_skus for every
+// SKU first (before appending any event) (empty: every warehouse,
 // store and bin holding the SKUs, in location id order). insufficient_stock naming "lines"
 // with every short line ({"line": index, "sku", "requested", "available"}) otherwise.
 // Returns the reservations in id order.

@@ -148,6 +148,15 @@ Result<PlacedOrder> edit_order(Tx& tx, const OrderServices& s, std::int64_t orde
                 "confirmed, paid, on_hold); this one is " +
                     std::string(orders::to_string(before.status)),
                 "status");
+  // Stock already handed over (a committed hold, or any fulfilment) is not re-planned:
+  // changes after that go through returns.
+  bool shipped_any = before.fulfillment_status != orders::FulfillmentStatus::unfulfilled;
+  for (const auto& r : FONDACO_TRY(reservations_of(tx, s, before)))
+    shipped_any = shipped_any || r.status == inventory::ReservationStatus::committed;
+  if (shipped_any)
+    return fail(ErrorCode::invalid_transition,
+                "part of this order has already left stock; change it through a return",
+                "status");
   orders::OrderEdit edit = in.edit;
   if (!edit.lines) {
     if (!in.locations.empty())

@@ -71,7 +71,8 @@ class GroupCommit {
       if (!*out) return std::unexpected(out->error());
       return {};
     });
-    if (!status && (!out || *out)) return std::unexpected(status.error());  // batch failed
+    if (!status && (!out || *out || batch_failed_now()))  // the batch as a whole failed
+      return std::unexpected(status.error());
     return std::move(*out);
   }
 
@@ -89,7 +90,10 @@ class GroupCommit {
     std::mutex mu;
     std::condition_variable cv;
     bool done = false;
+    bool batch_failed = false;  // the whole transaction failed: its error wins
   };
+  // Whether the calling thread's last submit() failed as a whole batch.
+  static bool batch_failed_now();
 
   Result<void> submit(const std::function<Result<void>(Tx&)>& fn);
   void run_writer();
