@@ -7,6 +7,11 @@
 #include "fondaco/governance/tokens.h"
 #include "fondaco/inventory/inventory.h"
 #include "fondaco/orders/orders.h"
+#include "fondaco/fulfillment/fulfillment.h"
+#include "fondaco/invoicing/invoicing.h"
+#include "fondaco/notifications/notifications.h"
+#include "fondaco/payments/payments.h"
+#include "fondaco/returns/returns.h"
 #include "fondaco/platform/metrics.h"
 #include "fondaco/storage/migrations.h"
 
@@ -32,6 +37,11 @@ Result<std::unique_ptr<storage::Database>> open_and_migrate(const std::string& u
       {"governance", governance::migrations()},
       {"orders", orders::migrations()},
       {"channels", channels::migrations()},
+      {"payments", payments::migrations()},
+      {"invoicing", invoicing::migrations()},
+      {"fulfillment", fulfillment::migrations()},
+      {"returns", returns::migrations()},
+      {"notifications", notifications::migrations()},
       {"api", api::migrations()},
   };
   FONDACO_TRY(storage::migrate(*db, modules, clock.now_ms()));

@@ -12,6 +12,11 @@
 #include "fondaco/governance/tokens.h"
 #include "fondaco/inventory/inventory.h"
 #include "fondaco/orders/orders.h"
+#include "fondaco/fulfillment/fulfillment.h"
+#include "fondaco/invoicing/invoicing.h"
+#include "fondaco/notifications/notifications.h"
+#include "fondaco/payments/payments.h"
+#include "fondaco/returns/returns.h"
 #include "fondaco/storage/migrations.h"
 #include "fondaco/testing/testing.h"
 
@@ -109,6 +114,11 @@ std::unique_ptr<storage::Database> TestDb::open_migrated() const {
       {"governance", governance::migrations()},
       {"orders", orders::migrations()},
       {"channels", channels::migrations()},
+      {"payments", payments::migrations()},
+      {"invoicing", invoicing::migrations()},
+      {"fulfillment", fulfillment::migrations()},
+      {"returns", returns::migrations()},
+      {"notifications", notifications::migrations()},
   };
   auto r = storage::migrate(*db, modules, 0);
   if (!r) ADD_FAILURE() << "migrate: " << r.error().message;

@@ -19,6 +19,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::payload_too_large: return 413;
     case ErrorCode::unsupported_media_type: return 415;
     case ErrorCode::idempotency_mismatch: return 422;
+    case ErrorCode::unprocessable: return 422;
     case ErrorCode::unavailable: return 503;
     case ErrorCode::internal: return 500;
   }

@@ -95,7 +95,8 @@ class Router {
       });
     }
     for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes,
-                      orders_routes, channels_routes, carts_routes})
+                      orders_routes, channels_routes, carts_routes, payments_routes, invoicing_routes,
+                      fulfillment_routes, returns_routes})
       for (auto& r : group()) add(std::move(r));
     unmatched_ = &metrics::global().counter("fondaco_http_unmatched_requests_total",
                                             "Requests that matched no route");
@@ -287,7 +288,8 @@ Handler make_api_handler(Services& services) {
 std::vector<RouteInfo> route_table() {
   std::vector<RouteInfo> out;
   for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes,
-                      orders_routes, channels_routes, carts_routes})
+                      orders_routes, channels_routes, carts_routes, payments_routes, invoicing_routes,
+                      fulfillment_routes, returns_routes})
     for (auto& r : group()) out.push_back(RouteInfo{r.method, r.pattern});
   return out;
 }

@@ -102,6 +102,10 @@ std::vector<Route> governance_routes();
 std::vector<Route> orders_routes();
 std::vector<Route> channels_routes();
 std::vector<Route> carts_routes();
+std::vector<Route> payments_routes();
+std::vector<Route> invoicing_routes();
+std::vector<Route> fulfillment_routes();
+std::vector<Route> returns_routes();
 
 // ---- helpers ----
 Response json_response(int status, std::string body);

@@ -19,6 +19,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::internal: return "internal";
     case ErrorCode::cart_expired: return "cart_expired";
     case ErrorCode::cart_converted: return "cart_converted";
+    case ErrorCode::unprocessable: return "unprocessable";
   }
   return "internal";
 }

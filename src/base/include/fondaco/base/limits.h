@@ -113,4 +113,22 @@ inline constexpr int kDispatchMaxBackoffMs = 60'000;
 inline constexpr int kSqliteBusyTimeoutMs = 5'000;
 inline constexpr int kReadConnections = 4;
 
+// Payments ------------------------------------------------------------------------
+// ---- end payments ----
+
+// Invoicing ------------------------------------------------------------------------
+// ---- end invoicing ----
+
+// Fulfillment ------------------------------------------------------------------------
+// ---- end fulfillment ----
+
+// Returns ------------------------------------------------------------------------
+// ---- end returns ----
+
+// Notifications ------------------------------------------------------------------------
+// ---- end notifications ----
+
+// Automations ------------------------------------------------------------------------
+// ---- end automations ----
+
 }  // namespace fondaco::limits

@@ -31,6 +31,9 @@ enum class ErrorCode {
   internal,
   cart_expired,    // the cart's holds ran out (TTL) or it was deleted: it holds nothing
   cart_converted,  // the cart has already become an order
+  // Well-formed input that breaks a domain rule of an outside standard (a partita IVA whose
+  // check digit is wrong, a codice fiscale, an IBAN): HTTP 422.
+  unprocessable,
 };
 
 std::string_view to_string(ErrorCode code);

@@ -1,0 +1,1 @@
+#include "fondaco/smtp/smtp.h"

@@ -1,0 +1,13 @@
+// returns: (skeleton — replaced by the module's real header; see ARCHITECTURE.md).
+// Thread-safety: stateless.
+#pragma once
+
+#include <span>
+
+#include "fondaco/storage/migrations.h"
+
+namespace fondaco::returns {
+
+std::span<const storage::Migration> migrations();
+
+}  // namespace fondaco::returns
