@@ -1,5 +1,6 @@
 // Request dispatch: match the route, authenticate, check the role, run the resource,
 // map errors to problem+json, record per-route metrics.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <memory>
@@ -68,6 +69,12 @@ struct Entry {
   metrics::Histogram* latency = nullptr;
   std::array<std::atomic<metrics::Counter*>, 600> by_status{};
 
+bool has_suffix_capture(const Entry& e) {
+  for (const auto& p : e.segments)
+    if (p.size() > 2 && p.front() == '{' && p.back() != '}') return true;
+  return false;
+}
+
   metrics::Counter& counter(int status) {
     if (status < 100 || status >= 600) status = 500;
     auto* c = by_status[status].load(std::memory_order_acquire);
@@ -98,6 +105,11 @@ class Router {
                       orders_routes, channels_routes, carts_routes, payments_routes, invoicing_routes,
                       fulfillment_routes, returns_routes})
       for (auto& r : group()) add(std::move(r));
+    // A capture with a literal suffix ("{id}.pdf") is more specific than a bare capture
+    // ("{id}") that would also match its segment, so those routes are tried first.
+    std::stable_sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+      return has_suffix_capture(*a) && !has_suffix_capture(*b);
+    });
     unmatched_ = &metrics::global().counter("fondaco_http_unmatched_requests_total",
                                             "Requests that matched no route");
   }
@@ -132,9 +144,17 @@ class Router {
     for (std::size_t i = 0; i < segs.size(); ++i) {
       const auto& p = e.segments[i];
       if (p.size() > 2 && p.front() == '{') {
-        auto v = url_decode(segs[i], false);
+        // "{id}" captures the whole segment; "{id}.xml" captures what precedes the suffix.
+        const auto close = p.find('}');
+        const std::string_view suffix = std::string_view(p).substr(close + 1);
+        std::string_view seg = segs[i];
+        if (!suffix.empty()) {
+          if (seg.size() <= suffix.size() || !seg.ends_with(suffix)) return false;
+          seg.remove_suffix(suffix.size());
+        }
+        auto v = url_decode(seg, false);
         if (!v || v->empty()) return false;
-        ctx.path[p.substr(1, p.size() - 2)] = std::move(*v);
+        ctx.path[p.substr(1, close - 1)] = std::move(*v);
       } else if (p != segs[i]) {
         return false;
       }
