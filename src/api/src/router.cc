@@ -69,12 +69,6 @@ struct Entry {
   metrics::Histogram* latency = nullptr;
   std::array<std::atomic<metrics::Counter*>, 600> by_status{};
 
-bool has_suffix_capture(const Entry& e) {
-  for (const auto& p : e.segments)
-    if (p.size() > 2 && p.front() == '{' && p.back() != '}') return true;
-  return false;
-}
-
   metrics::Counter& counter(int status) {
     if (status < 100 || status >= 600) status = 500;
     auto* c = by_status[status].load(std::memory_order_acquire);
@@ -87,6 +81,12 @@ bool has_suffix_capture(const Entry& e) {
     return *c;
   }
 };
+
+bool has_suffix_capture(const Entry& e) {
+  for (const auto& p : e.segments)
+    if (p.size() > 2 && p.front() == '{' && p.back() != '}') return true;
+  return false;
+}
 
 class Router {
  public:
