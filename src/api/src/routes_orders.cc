@@ -87,6 +87,8 @@ void write_order(json::Writer& w, const orders::Order& o, const OrderView* view)
   w.kv("shipping_method", o.shipping_method).kv("shipping_vat_rate_bp", o.shipping_vat_rate_bp);
   w.kv("currency", o.currency).kv("notes", o.notes);
   w.kv_bool("prices_include_vat", o.prices_include_vat);
+  w.kv("payment_method", orders::to_string(o.payment_method)).kv("locale", o.locale);
+  w.kv_bool("invoice_requested", o.invoice_requested);
   write_totals(w, o);
   if (view) {
     w.key("reservations").begin_array();
@@ -208,6 +210,16 @@ Result<workflows::PlaceOrderInput> read_order(const json::Value& root) {
   order.prices_include_vat = FONDACO_TRY(o.opt_bool("prices_include_vat")).value_or(true);
   order.channel_total_minor =
       FONDACO_TRY(o.opt_int("channel_total_minor", {0, limits::kMaxOrderTotalMinor}));
+  if (auto m = FONDACO_TRY(o.opt_string("payment_method", {16, 1, false}))) {
+    auto pm = orders::parse_payment_method(*m);
+    if (!pm)
+      return fail(ErrorCode::invalid_argument,
+                  "must be none, card, paypal, bank_transfer, cod, cash or marketplace",
+                  "payment_method");
+    order.payment_method = *pm;
+  }
+  order.locale = FONDACO_TRY(o.opt_string("locale", {2, 2, false})).value_or("it");
+  order.invoice_requested = FONDACO_TRY(o.opt_bool("invoice_requested")).value_or(false);
   const json::Value* locations =
       FONDACO_TRY(o.opt_array("locations", limits::kMaxPlacementLocations));
   for (rapidjson::SizeType i = 0; locations && i < locations->Size(); ++i)

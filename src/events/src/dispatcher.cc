@@ -7,8 +7,8 @@
 
 namespace fondaco::events {
 
-void Dispatcher::subscribe(std::string name, Handler handler) {
-  subscribers_.push_back(Subscriber{std::move(name), std::move(handler), 0, 0});
+void Dispatcher::subscribe(std::string name, Handler handler, SubscribeOptions options) {
+  subscribers_.push_back(Subscriber{std::move(name), std::move(handler), options, 0, 0, 0});
 }
 
 void Dispatcher::start() {
@@ -51,7 +51,17 @@ Result<int> Dispatcher::deliver(Subscriber& s) {
   for (const auto& e : batch) {
     if (stopping_) break;
     if (auto r = s.handler(e); !r) {
+      if (s.failing_seq != e.seq) s.failures = 0;
+      s.failing_seq = e.seq;
       ++s.failures;
+      if (s.options.max_attempts > 0 && s.failures >= s.options.max_attempts) {
+        spdlog::error("subscriber {} gave up on event {} ({}) after {} attempts: {}", s.name,
+                      e.seq, e.type, s.failures, r.error().message);
+        FONDACO_TRY(park(s, e, r.error().message));
+        s.failures = 0;
+        last = e.seq;
+        continue;
+      }
       const int backoff = std::min(limits::kDispatchMaxBackoffMs, 100 << std::min(s.failures, 10));
       s.retry_at_ms = clock_.now_ms() + backoff;
       spdlog::warn("subscriber {} failed on event {} ({}): {}; retry in {} ms", s.name, e.seq,
@@ -88,6 +98,86 @@ Result<void> Dispatcher::save_cursor(const std::string& name, std::int64_t seq,
          error.empty() ? storage::null_value() : storage::Value{error}}));
     return ok();
   });
+}
+
+Result<void> Dispatcher::park(const Subscriber& s, const Event& e, const std::string& error) {
+  // The cursor moves past the event in the same transaction that parks it, so a crash
+  // neither loses the failure nor parks it twice.
+  return db_.write([&](storage::Tx& tx) -> Result<void> {
+    const std::int64_t now = clock_.now_ms();
+    FONDACO_TRY(tx.exec(
+        "INSERT INTO event_failures (subscriber, seq, type, aggregate, aggregate_id, status, "
+        "attempts, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?) "
+        "ON CONFLICT (subscriber, seq) DO NOTHING",
+        {s.name, e.seq, e.type, e.aggregate, e.aggregate_id, std::int64_t{s.failures}, error,
+         now, now}));
+    FONDACO_TRY(tx.exec(
+        "INSERT INTO event_cursors (subscriber, last_seq, updated_at, last_error) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (subscriber) DO UPDATE SET "
+        "last_seq = excluded.last_seq, updated_at = excluded.updated_at, "
+        "last_error = excluded.last_error",
+        {s.name, e.seq, now, error}));
+    return ok();
+  });
+}
+
+namespace {
+
+constexpr std::string_view kFailureColumns =
+    "id, subscriber, seq, type, aggregate, aggregate_id, status, attempts, last_error, "
+    "created_at, updated_at";
+
+Failure failure_from(const storage::Rows& r, std::size_t i) {
+  return Failure{r.i64(i, 0),  r.text(i, 1), r.i64(i, 2), r.text(i, 3),
+                 r.text(i, 4), r.text(i, 5), r.text(i, 6), r.i64(i, 7),
+                 r.text(i, 8), r.i64(i, 9),  r.i64(i, 10)};
+}
+
+}  // namespace
+
+Result<std::vector<Failure>> Dispatcher::failures(storage::Tx& tx, std::string_view status,
+                                                  std::int64_t after_id, int limit) {
+  auto rows = FONDACO_TRY(tx.query(
+      "SELECT " + std::string(kFailureColumns) +
+          " FROM event_failures WHERE id > ? AND (? = '' OR status = ?) ORDER BY id LIMIT ?",
+      {after_id, std::string(status), std::string(status), std::int64_t{limit}}));
+  std::vector<Failure> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(failure_from(rows, i));
+  return out;
+}
+
+Result<Failure> Dispatcher::failure(storage::Tx& tx, std::int64_t id) {
+  auto rows = FONDACO_TRY(tx.query(
+      "SELECT " + std::string(kFailureColumns) + " FROM event_failures WHERE id = ?", {id}));
+  if (rows.empty()) return fail(ErrorCode::not_found, "no such failure", "id");
+  return failure_from(rows, 0);
+}
+
+Result<Failure> Dispatcher::retry_failure(std::int64_t id) {
+  const Failure f = FONDACO_TRY(db_.read([&](storage::Tx& tx) { return failure(tx, id); }));
+  if (f.status != "open") return fail(ErrorCode::conflict, "already resolved", "id");
+  auto sub = std::find_if(subscribers_.begin(), subscribers_.end(),
+                          [&](const Subscriber& s) { return s.name == f.subscriber; });
+  if (sub == subscribers_.end())
+    return fail(ErrorCode::conflict, "subscriber " + f.subscriber + " is not running here", "id");
+  auto events = FONDACO_TRY(
+      db_.read([&](storage::Tx& tx) { return EventLog::read_after(tx, f.seq - 1, 1); }));
+  if (events.empty() || events[0].seq != f.seq)
+    return fail(ErrorCode::not_found, "the event is no longer in the log", "id");
+  Result<void> r = sub->handler(events[0]);
+  FONDACO_TRY(db_.write([&](storage::Tx& tx) -> Result<void> {
+    if (r)
+      FONDACO_TRY(tx.exec("UPDATE event_failures SET status = 'resolved', attempts = attempts + "
+                          "1, updated_at = ? WHERE id = ? AND status = 'open'",
+                          {clock_.now_ms(), id}));
+    else
+      FONDACO_TRY(tx.exec("UPDATE event_failures SET attempts = attempts + 1, last_error = ?, "
+                          "updated_at = ? WHERE id = ?",
+                          {r.error().message, clock_.now_ms(), id}));
+    return ok();
+  }));
+  if (!r) return std::unexpected(r.error());
+  return db_.read([&](storage::Tx& tx) { return failure(tx, id); });
 }
 
 Result<std::int64_t> Dispatcher::pending() {

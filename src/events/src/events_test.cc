@@ -129,6 +129,54 @@ TEST_P(EventsTest, FailingSubscriberIsRetriedWithoutSkippingOrBlockingOthers) {
   EXPECT_EQ(flaky_ok, (std::vector<std::int64_t>{1, 2, 3}));
 }
 
+TEST_P(EventsTest, AnEventFailingMaxAttemptsTimesIsParkedAndCanBeRetried) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(append("e").has_value());
+  bool broken = true;
+  std::vector<std::int64_t> handled;
+  Dispatcher d(*db_, log_, clock_);
+  d.subscribe(
+      "chain",
+      [&](const Event& e) -> Result<void> {
+        if (e.seq == 2 && broken) return fail(ErrorCode::unavailable, "printer on fire");
+        handled.push_back(e.seq);
+        return ok();
+      },
+      SubscribeOptions{3});
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(d.run_once().has_value());
+    clock_.advance_ms(120'000);
+  }
+  // Parked after the third attempt; the later event flowed.
+  EXPECT_EQ(handled, (std::vector<std::int64_t>{1, 3}));
+  auto open = db_->read([](storage::Tx& tx) { return Dispatcher::failures(tx, "open", 0, 10); });
+  ASSERT_TRUE(open.has_value());
+  ASSERT_EQ(open->size(), 1u);
+  const Failure f = (*open)[0];
+  EXPECT_EQ(f.subscriber, "chain");
+  EXPECT_EQ(f.seq, 2);
+  EXPECT_EQ(f.attempts, 3);
+  EXPECT_EQ(f.last_error, "printer on fire");
+  EXPECT_EQ(d.pending().value(), 0);
+  // Still broken: the retry reports the error and counts the attempt.
+  auto again = d.retry_failure(f.id);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code, ErrorCode::unavailable);
+  broken = false;
+  auto fixed = d.retry_failure(f.id);
+  ASSERT_TRUE(fixed.has_value()) << fixed.error().message;
+  EXPECT_EQ(fixed->status, "resolved");
+  EXPECT_EQ(fixed->attempts, 5);
+  EXPECT_EQ(handled, (std::vector<std::int64_t>{1, 3, 2}));
+  EXPECT_EQ(d.retry_failure(f.id).error().code, ErrorCode::conflict);
+  EXPECT_EQ(d.retry_failure(f.id + 100).error().code, ErrorCode::not_found);
+  // A restarted dispatcher does not deliver the parked event again.
+  Dispatcher d2(*db_, log_, clock_);
+  int calls = 0;
+  d2.subscribe("chain", [&](const Event&) -> Result<void> { ++calls; return ok(); });
+  ASSERT_TRUE(d2.run_once().has_value());
+  EXPECT_EQ(calls, 0);
+}
+
 TEST_P(EventsTest, BackgroundDispatcherWakesOnCommit) {
   std::atomic<int> delivered{0};
   Dispatcher d(*db_, log_, clock_);

@@ -209,6 +209,23 @@ CREATE TABLE cart_lines (
   PRIMARY KEY (cart_id, line_no)
 );
 )"},
+    // How the customer pays (what the order-to-cash chain expects), the language of the
+    // customer's e-mails, and whether a private customer asked for an invoice.
+    {4, "orders: payment method, locale, invoice requested",
+     R"(
+ALTER TABLE orders ADD COLUMN payment_method TEXT NOT NULL DEFAULT 'none' CHECK (payment_method IN
+  ('none', 'card', 'paypal', 'bank_transfer', 'cod', 'cash', 'marketplace'));
+ALTER TABLE orders ADD COLUMN locale TEXT NOT NULL DEFAULT 'it' CHECK (locale IN ('it', 'en'));
+ALTER TABLE orders ADD COLUMN invoice_requested INTEGER NOT NULL DEFAULT 0
+  CHECK (invoice_requested IN (0, 1));
+)",
+     R"(
+ALTER TABLE orders ADD COLUMN payment_method TEXT NOT NULL DEFAULT 'none' CHECK (payment_method IN
+  ('none', 'card', 'paypal', 'bank_transfer', 'cod', 'cash', 'marketplace'));
+ALTER TABLE orders ADD COLUMN locale TEXT NOT NULL DEFAULT 'it' CHECK (locale IN ('it', 'en'));
+ALTER TABLE orders ADD COLUMN invoice_requested BIGINT NOT NULL DEFAULT 0
+  CHECK (invoice_requested IN (0, 1));
+)"},
 };
 
 }  // namespace

@@ -59,7 +59,8 @@ constexpr std::string_view kOrderColumns =
     "bill_name, bill_line1, bill_line2, bill_city, bill_postal_code, bill_province, bill_country, "
     "ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_province, ship_country, "
     "shipping_method, shipping_minor, shipping_vat_rate_bp, currency, notes, prices_include_vat, "
-    "channel_total_minor, totals_mismatch, created_at, updated_at";
+    "channel_total_minor, totals_mismatch, created_at, updated_at, payment_method, locale, "
+    "invoice_requested";
 
 Result<void> check_text(std::string_view s, std::size_t min_chars, std::size_t max_chars,
                         const std::string& field) {
@@ -203,6 +204,9 @@ Order order_from(const Rows& r, std::size_t i) {
   o.totals_mismatch = r.i64(i, 36) != 0;
   o.created_at = r.i64(i, 37);
   o.updated_at = r.i64(i, 38);
+  o.payment_method = parse_payment_method(r.text(i, 39)).value_or(PaymentMethod::none);
+  o.locale = r.text(i, 40);
+  o.invoice_requested = r.i64(i, 41) != 0;
   return o;
 }
 
@@ -225,6 +229,19 @@ std::optional<Status> parse_status(std::string_view s) {
 bool can_transition(Status from, Status to) {
   return std::find(std::begin(kTransitions), std::end(kTransitions), std::pair{from, to}) !=
          std::end(kTransitions);
+}
+
+constexpr std::array<std::string_view, 7> kPaymentMethodNames = {
+    "none", "card", "paypal", "bank_transfer", "cod", "cash", "marketplace"};
+
+std::string_view to_string(PaymentMethod m) {
+  return kPaymentMethodNames[static_cast<std::size_t>(m)];
+}
+
+std::optional<PaymentMethod> parse_payment_method(std::string_view s) {
+  for (std::size_t i = 0; i < kPaymentMethodNames.size(); ++i)
+    if (kPaymentMethodNames[i] == s) return static_cast<PaymentMethod>(i);
+  return std::nullopt;
 }
 
 std::string_view to_string(PaymentStatus s) { return kPaymentNames[static_cast<std::size_t>(s)]; }
@@ -318,6 +335,8 @@ Result<void> validate(const OrderInput& in) {
   FONDACO_TRY(check_rate(in.shipping_vat_rate_bp, "shipping_vat_rate_bp"));
   if (!is_known_currency(in.currency))
     return fail(ErrorCode::invalid_argument, "must be an ISO 4217 currency code", "currency");
+  if (in.locale != "it" && in.locale != "en")
+    return fail(ErrorCode::invalid_argument, "must be it or en", "locale");
   if (!is_valid_utf8(in.notes) || utf8_length(in.notes) > limits::kMaxOrderNotesChars)
     return fail(ErrorCode::invalid_argument, "must be at most 4000 characters", "notes");
   if (in.channel_total_minor &&
@@ -391,8 +410,11 @@ Result<Created> Orders::create(Tx& tx, const OrderInput& in, std::int64_t now_ms
   char digits[24];
   std::snprintf(digits, sizeof digits, "%06lld", static_cast<long long>(seq.i64(0, 0)));
   const std::string number = prefix + "-" + digits;
-  FONDACO_TRY(tx.exec("UPDATE orders SET number = ?, last_line_no = ? WHERE id = ?",
-                      {number, static_cast<std::int64_t>(in.lines.size()), id}));
+  FONDACO_TRY(tx.exec("UPDATE orders SET number = ?, last_line_no = ?, payment_method = ?, "
+                      "locale = ?, invoice_requested = ? WHERE id = ?",
+                      {number, static_cast<std::int64_t>(in.lines.size()),
+                       std::string(to_string(in.payment_method)), in.locale,
+                       std::int64_t{in.invoice_requested ? 1 : 0}, id}));
   for (std::size_t i = 0; i < in.lines.size(); ++i) {
     const LineInput& l = in.lines[i];
     const std::int64_t amount = l.qty * *l.unit_price_minor - l.discount_minor;

@@ -79,6 +79,29 @@ class EventLog {
 
 using Handler = std::function<Result<void>(const Event&)>;
 
+// An event a subscriber gave up on after SubscribeOptions::max_attempts failures: parked
+// here (event_failures) so the subscriber's later events still flow; retry_failure runs it
+// again.
+struct Failure {
+  std::int64_t id = 0;
+  std::string subscriber;
+  std::int64_t seq = 0;
+  std::string type;
+  std::string aggregate;
+  std::string aggregate_id;
+  std::string status;  // "open" or "resolved"
+  std::int64_t attempts = 0;
+  std::string last_error;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct SubscribeOptions {
+  // 0: retry the failing event forever (the subscriber waits on it: use where order matters
+  // more than progress). Otherwise park it as a Failure after this many attempts.
+  int max_attempts = 0;
+};
+
 class Dispatcher {
  public:
   Dispatcher(storage::Database& db, EventLog& log, const Clock& clock)
@@ -86,7 +109,7 @@ class Dispatcher {
   ~Dispatcher() { stop(); }
 
   // Registers a subscriber (before start). Its cursor starts at 0 the first time.
-  void subscribe(std::string name, Handler handler);
+  void subscribe(std::string name, Handler handler, SubscribeOptions options = {});
   // Runs delivery on a background thread until stop().
   void start();
   void stop();
@@ -97,13 +120,27 @@ class Dispatcher {
   // Events committed but not yet delivered to the slowest subscriber.
   Result<std::int64_t> pending();
 
+  // Parked failures in ascending id order (keyset: after after_id);
+  // status "open", "resolved" or empty for both.
+  static Result<std::vector<Failure>> failures(storage::Tx& tx, std::string_view status,
+                                               std::int64_t after_id, int limit);
+  static Result<Failure> failure(storage::Tx& tx, std::int64_t id);
+  // Runs the parked event through its subscriber's handler again, now, on the calling
+  // thread: resolved on success; otherwise attempts and last_error are updated and the
+  // handler's error is returned. not_found naming "id"; conflict when already resolved or
+  // when the subscriber is not registered in this process.
+  Result<Failure> retry_failure(std::int64_t id);
+
  private:
   struct Subscriber {
     std::string name;
     Handler handler;
-    int failures = 0;
+    SubscribeOptions options;
+    int failures = 0;  // consecutive failures on failing_seq
+    std::int64_t failing_seq = 0;
     std::int64_t retry_at_ms = 0;
   };
+  Result<void> park(const Subscriber& s, const Event& e, const std::string& error);
   Result<int> deliver(Subscriber& s);
   Result<std::int64_t> cursor(const std::string& name);
   Result<void> save_cursor(const std::string& name, std::int64_t seq, const std::string& error);

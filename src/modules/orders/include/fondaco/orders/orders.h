@@ -59,6 +59,14 @@ std::string_view to_string(PaymentStatus s);
 enum class FulfillmentStatus { unfulfilled, partial, fulfilled };
 std::string_view to_string(FulfillmentStatus s);
 
+// How the customer pays; decides what the order-to-cash chain waits for (src/workflows/):
+// card and paypal wait for the gateway's webhook, bank_transfer for a bank statement, cod
+// ships unpaid (the carrier's remittance pays it), cash (paid at the till) and marketplace
+// (collected by the channel) are paid when placed, none leaves payment to a person.
+enum class PaymentMethod { none, card, paypal, bank_transfer, cod, cash, marketplace };
+std::string_view to_string(PaymentMethod m);
+std::optional<PaymentMethod> parse_payment_method(std::string_view s);
+
 // True in the states an order can still be edited in: before fulfilment starts, which are
 // exactly the states it can be cancelled from (pending_payment, confirmed, paid, on_hold).
 bool is_editable(Status s);
@@ -119,6 +127,9 @@ struct OrderInput {
   std::string notes;
   bool prices_include_vat = true;  // Italian B2C prices include VAT
   std::optional<std::int64_t> channel_total_minor;  // the channel's grand total, as sent
+  PaymentMethod payment_method = PaymentMethod::none;
+  std::string locale = "it";        // the customer's e-mails: "it" or "en"
+  bool invoice_requested = false;   // a private customer asked for an invoice
 };
 
 struct Line {
@@ -180,6 +191,9 @@ struct Order {
   Totals totals;
   std::optional<std::int64_t> channel_total_minor;
   bool totals_mismatch = false;
+  PaymentMethod payment_method = PaymentMethod::none;
+  std::string locale = "it";
+  bool invoice_requested = false;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 };
