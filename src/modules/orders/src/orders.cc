@@ -513,6 +513,34 @@ Result<std::vector<HistoryEntry>> Orders::history(Tx& tx, std::int64_t id) {
   return out;
 }
 
+Result<Order> Orders::set_payment_status(Tx& tx, std::int64_t id, PaymentStatus to,
+                                         std::string_view note, std::int64_t now_ms) {
+  if (!is_valid_utf8(note) || utf8_length(note) > limits::kMaxStatusNoteChars)
+    return fail(ErrorCode::invalid_argument, "must be at most 1000 characters", "note");
+  Order o = FONDACO_TRY(get(tx, id));
+  if (o.payment_status == to) return o;
+  const PaymentStatus from = o.payment_status;
+  const auto changed = FONDACO_TRY(tx.exec(
+      "UPDATE orders SET payment_status = ?, updated_at = ? WHERE id = ? AND payment_status = ?",
+      {std::string(to_string(to)), now_ms, id, std::string(to_string(from))}));
+  if (changed != 1)
+    return fail(ErrorCode::conflict, "the order's payment changed concurrently", "payment_status");
+  // The timeline records the order's (unchanged) status with the payment note.
+  FONDACO_TRY(tx.exec(
+      "INSERT INTO order_history (order_id, at, from_status, to_status, note) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {id, now_ms, std::string(to_string(o.status)), std::string(to_string(o.status)),
+       "payment " + std::string(to_string(to)) + (note.empty() ? "" : ": " + std::string(note))}));
+  o.payment_status = to;
+  o.updated_at = now_ms;
+  json::Writer w;
+  w.begin_object().kv("id", o.id).kv("number", o.number).kv("from", to_string(from));
+  w.kv("to", to_string(to)).kv("note", note).end_object();
+  FONDACO_TRY(log_.append(tx, "order.payment_status_changed", "order", std::to_string(id),
+                          w.take(), now_ms));
+  return o;
+}
+
 Result<Order> Orders::transition(Tx& tx, std::int64_t id, Status to, std::string_view note,
                                  std::int64_t now_ms) {
   if (!is_valid_utf8(note) || utf8_length(note) > limits::kMaxStatusNoteChars)

@@ -240,6 +240,37 @@ TEST_P(OrdersTest, ExternalRefDeduplicatesPerChannel) {
   EXPECT_EQ(event_types().size(), 3u);
 }
 
+TEST_P(OrdersTest, PaymentMethodLocaleAndPaymentStatusAreKept) {
+  OrderInput in = order();
+  in.payment_method = PaymentMethod::cod;
+  in.locale = "en";
+  in.invoice_requested = true;
+  const auto id = create(in)->order.id;
+  auto got = db_->read([&](storage::Tx& tx) { return orders_.get(tx, id); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->payment_method, PaymentMethod::cod);
+  EXPECT_EQ(got->locale, "en");
+  EXPECT_TRUE(got->invoice_requested);
+  in.locale = "fr";
+  EXPECT_EQ(create(in).error().field, "locale");
+  // A COD order shipped unpaid becomes paid without a status change.
+  ASSERT_TRUE(transition(id, Status::confirmed));
+  auto paid = db_->write([&](storage::Tx& tx) {
+    return orders_.set_payment_status(tx, id, PaymentStatus::paid, "COD remittance", 5);
+  });
+  ASSERT_TRUE(paid) << paid.error().message;
+  EXPECT_EQ(paid->status, Status::confirmed);
+  EXPECT_EQ(paid->payment_status, PaymentStatus::paid);
+  EXPECT_EQ(event_types().back(), "order.payment_status_changed");
+  const auto events_before = event_types().size();
+  ASSERT_TRUE(db_->write([&](storage::Tx& tx) {
+    return orders_.set_payment_status(tx, id, PaymentStatus::paid, "again", 6);
+  }));
+  EXPECT_EQ(event_types().size(), events_before);  // unchanged: nothing written
+  auto h = db_->read([&](storage::Tx& tx) { return orders_.history(tx, id); }).value();
+  EXPECT_EQ(h.back().note, "payment paid: COD remittance");
+}
+
 TEST_P(OrdersTest, TransitionsFollowTheStateMachineAndKeepATimeline) {
   const auto id = create(order())->order.id;
   ASSERT_TRUE(transition(id, Status::confirmed, "phone check ok"));

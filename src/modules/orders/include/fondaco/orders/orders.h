@@ -294,6 +294,11 @@ class Orders {
   Result<Order> transition(storage::Tx& tx, std::int64_t id, Status to, std::string_view note,
                            std::int64_t now_ms);
 
+  // Records a payment outcome that is not a status change (a COD order paid after it
+  // shipped, a refund): a timeline entry and `order.payment_status_changed`. Unchanged →
+  // returns the order and writes nothing.
+  Result<Order> set_payment_status(storage::Tx& tx, std::int64_t id, PaymentStatus to,
+                                   std::string_view note, std::int64_t now_ms);
   // Takes the order's row for the rest of the transaction (a no-op UPDATE). Workflows that
   // change an order and its stock lock it first: order row, then SKU balance rows (ascending
   // SKU), then the event counter. not_found naming "id".
