@@ -28,14 +28,18 @@ build-test: bootstrap
 test: build-test
 	@cd build/test && ctest --output-on-failure -j $(JOBS) --timeout 900
 
-# Coverage-guided fuzzing with clang's libFuzzer (not part of `make test`; its corpus is).
-# New inputs go to build/fuzz/corpus (the checked-in seeds are read, never written).
+# Coverage-guided fuzzing with clang's libFuzzer (not part of `make test`; its corpora are).
+# FUZZ_TARGET: json_request (default), statement, sdi_receipt or tracking; FUZZ_CORPUS its
+# seed folder under tests/fuzz/corpus. New inputs go to build/fuzz/corpus-<target> (the
+# checked-in seeds are read, never written).
+FUZZ_TARGET ?= json_request
+FUZZ_CORPUS ?= $(if $(filter json_request,$(FUZZ_TARGET)),json,$(if $(filter sdi_receipt,$(FUZZ_TARGET)),sdi,$(FUZZ_TARGET)))
 fuzz:
 	@scripts/bootstrap fuzz
 	@CC=clang-16 CXX=clang++-16 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFONDACO_FUZZ=ON -DFONDACO_WERROR=OFF >/dev/null
-	@cmake --build build/fuzz --target fuzz_json_request -j $(JOBS)
-	@mkdir -p build/fuzz/corpus
-	@./build/fuzz/tests/fuzz_json_request -artifact_prefix=build/fuzz/ -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus tests/fuzz/corpus/json
+	@cmake --build build/fuzz --target fuzz_$(FUZZ_TARGET) -j $(JOBS)
+	@mkdir -p build/fuzz/corpus-$(FUZZ_TARGET)
+	@./build/fuzz/tests/fuzz_$(FUZZ_TARGET) -artifact_prefix=build/fuzz/ -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_CORPUS)
 
 bench: build-release
 	@cmake --build build/release --target bench_stock bench_orders -j $(JOBS)

@@ -120,7 +120,7 @@ void register_gauges(Runtime& rt, api::HttpServer& server) {
 int run_serve(const Config& config) {
   auto listen = parse_listen(config.listen);
   if (!listen) return report(listen.error());
-  auto rt = make_runtime(config.db_url);
+  auto rt = make_runtime(config.db_url, config.smtp);
   if (!rt) return report(rt.error());
   (*rt)->services->cart_ttl_seconds = config.cart_ttl_seconds;
   std::string token;
@@ -151,6 +151,9 @@ int run_serve(const Config& config) {
   register_gauges(**rt, *server);
   (*rt)->dispatcher->start();
   Housekeeper housekeeper(**rt);
+  OutboxWorker outbox(**rt);
+  outbox.start();
+  if (!(*rt)->mail) spdlog::warn("no SMTP server configured (--smtp-url): e-mails stay queued");
   spdlog::info("fondaco {} serving on http://{}:{} ({} database)", FONDACO_VERSION, listen->first,
                server->port(), storage::to_string((*rt)->db->engine()));
   if (!token.empty()) {
@@ -164,6 +167,7 @@ int run_serve(const Config& config) {
   spdlog::info("signal {} received: finishing in-flight requests", sig);
   server->stop();
   (*rt)->dispatcher->stop();
+  outbox.stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "fondaco/payments/payments.h"
 #include "fondaco/returns/returns.h"
 #include "fondaco/platform/metrics.h"
+#include "fondaco/smtp/smtp.h"
 #include "fondaco/storage/migrations.h"
 
 namespace fondaco::app {
@@ -48,7 +49,25 @@ Result<std::unique_ptr<storage::Database>> open_and_migrate(const std::string& u
   return db;
 }
 
-Result<std::unique_ptr<Runtime>> make_runtime(const std::string& db_url) {
+namespace {
+
+// The SMTP transport for the configuration; none without a URL.
+Result<std::unique_ptr<notifications::Transport>> make_mail_transport(const SmtpConfig& c) {
+  if (c.url.empty()) return std::unique_ptr<notifications::Transport>();
+  smtp::SmtpConfig sc;
+  sc.url = c.url;
+  sc.from_address = c.from;
+  sc.from_name = c.from_name;
+  sc.username = c.username;
+  sc.password = c.password;
+  sc.tls = c.starttls ? smtp::Tls::starttls : smtp::Tls::none;
+  auto t = FONDACO_TRY(smtp::SmtpTransport::create(std::move(sc)));
+  return std::unique_ptr<notifications::Transport>(new smtp::SmtpTransport(std::move(t)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Runtime>> make_runtime(const std::string& db_url, const SmtpConfig& smtp) {
   auto rt = std::make_unique<Runtime>();
   rt->db = FONDACO_TRY(open_and_migrate(db_url, rt->clock));
   rt->dispatcher = std::make_unique<events::Dispatcher>(*rt->db, rt->log, rt->clock);
@@ -64,9 +83,22 @@ Result<std::unique_ptr<Runtime>> make_runtime(const std::string& db_url) {
   rt->catalog = std::make_unique<catalog::Catalog>(rt->log);
   rt->inventory = std::make_unique<inventory::Inventory>(rt->log);
   rt->tokens = std::make_unique<governance::Tokens>(rt->log);
+  rt->orders = std::make_unique<orders::Orders>(rt->log);
+  rt->payments = std::make_unique<payments::Payments>(rt->log);
+  rt->invoicing = std::make_unique<invoicing::Invoicing>(rt->log);
+  rt->fulfillment = std::make_unique<fulfillment::Fulfillment>(rt->log);
+  rt->notifications = std::make_unique<notifications::Notifications>(rt->log);
+  rt->returns = std::make_unique<returns::Returns>(rt->log);
+  rt->chain.reset(new workflows::Chain{*rt->db, rt->clock, *rt->catalog, *rt->inventory,
+                                       *rt->orders, *rt->payments, *rt->invoicing,
+                                       *rt->fulfillment, *rt->notifications, *rt->returns, {}});
+  workflows::register_order_to_cash(*rt->dispatcher, *rt->chain);
+  rt->mail = FONDACO_TRY(make_mail_transport(smtp));
+  rt->gateway = std::make_unique<payments::StripeGateway>();
   rt->writes = std::make_unique<storage::GroupCommit>(*rt->db);
   rt->services.reset(new api::Services{*rt->db, *rt->writes, rt->log, rt->dispatcher.get(), *rt->catalog,
-                                       *rt->inventory, *rt->tokens, rt->clock, rt->random, {}});
+                                       *rt->inventory, *rt->tokens, rt->clock, rt->random, {},
+                                       rt->chain.get()});
   return rt;
 }
 

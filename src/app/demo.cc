@@ -152,6 +152,29 @@ Result<void> set_channel_locations(Runtime& rt, storage::Tx& tx, std::int64_t no
   return ok();
 }
 
+// The demo seller: fiscal data (a partita IVA with a valid check digit, the Bank of Italy's
+// example IBAN), so the chain issues invoices and bank-transfer instructions out of the box.
+// No gateway secrets: card payments need the seller's own Stripe keys.
+Result<void> set_seller(Runtime& rt, storage::Tx& tx, std::int64_t now) {
+  invoicing::FiscalSettings f;
+  f.company_name = "Bottega Fondaco S.r.l.";
+  f.vat_number = "01234567897";
+  f.codice_fiscale = "01234567897";
+  f.regime_fiscale = "RF01";
+  f.address = {"Via dell'Indipendenza 1", "40121", "Bologna", "BO", "IT"};
+  f.rea_office = "BO";
+  f.rea_number = "123456";
+  f.rea_liquidation = "LN";
+  f.iban = "IT60X0542811101000000123456";
+  f.email = "ordini@bottega.example";
+  FONDACO_TRY(rt.invoicing->put_settings(tx, f, now));
+  payments::SettingsPatch p;
+  p.bank_iban = "IT60X0542811101000000123456";
+  p.bank_holder = "Bottega Fondaco S.r.l.";
+  FONDACO_TRY(payments::Payments::update_settings(tx, p));
+  return ok();
+}
+
 }  // namespace
 
 Result<bool> load_demo(Runtime& rt) {
@@ -164,6 +187,7 @@ Result<bool> load_demo(Runtime& rt) {
     FONDACO_TRY(create_products(rt, tx, now));
     FONDACO_TRY(receive_opening_stock(rt, tx, now));
     FONDACO_TRY(set_channel_locations(rt, tx, now));
+    FONDACO_TRY(set_seller(rt, tx, now));
     return true;
   });
 }

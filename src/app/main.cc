@@ -39,6 +39,22 @@ int main(int argc, char** argv) {
       ->envname("FONDACO_CART_TTL")
       ->capture_default_str()
       ->check(CLI::Range(fondaco::limits::kMinCartTtlSeconds, fondaco::limits::kMaxCartTtlSeconds));
+  serve->add_option("--smtp-url", config.smtp.url,
+                    "SMTP server for customer e-mails (smtp://host:port, smtps://host:port); "
+                    "without it e-mails stay queued")
+      ->envname("FONDACO_SMTP_URL");
+  serve->add_option("--smtp-from", config.smtp.from, "Sender address of customer e-mails")
+      ->envname("FONDACO_SMTP_FROM");
+  serve->add_option("--smtp-from-name", config.smtp.from_name, "Sender name")
+      ->envname("FONDACO_SMTP_FROM_NAME")
+      ->capture_default_str();
+  serve->add_option("--smtp-user", config.smtp.username, "SMTP user name")
+      ->envname("FONDACO_SMTP_USER");
+  serve->add_option("--smtp-password", config.smtp.password,
+                    "SMTP password (prefer the environment variable)")
+      ->envname("FONDACO_SMTP_PASSWORD");
+  serve->add_flag("--smtp-starttls", config.smtp.starttls, "Require STARTTLS on smtp://")
+      ->envname("FONDACO_SMTP_STARTTLS");
   serve->add_flag("--demo", config.demo,
                   "Load the demo shop into an empty database and print an admin token");
 

@@ -4,7 +4,7 @@ namespace fondaco::apitest {
 
 void ApiTest::SetUp() {
   tdb_ = std::make_unique<testing::TestDb>(GetParam());
-  auto rt = app::make_runtime(tdb_->url());
+  auto rt = app::make_runtime(tdb_->url(), smtp_config());
   ASSERT_TRUE(rt.has_value()) << rt.error().message;
   rt_ = std::move(*rt);
   server_ = api::make_http_server({"127.0.0.1", 0, 2}, api::make_api_handler(*rt_->services));

@@ -16,6 +16,8 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // Where the runtime sends e-mail (none by default: they stay queued).
+  virtual app::SmtpConfig smtp_config() { return {}; }
 
   // Creates a token with this role and returns its secret.
   std::string token_for(governance::Role role);

@@ -103,7 +103,8 @@ class Router {
     }
     for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes,
                       orders_routes, channels_routes, carts_routes, payments_routes, invoicing_routes,
-                      fulfillment_routes, returns_routes, automations_routes})
+                      fulfillment_routes, returns_routes, automations_routes,
+                      emails_routes})
       for (auto& r : group()) add(std::move(r));
     // A capture with a literal suffix ("{id}.pdf") is more specific than a bare capture
     // ("{id}") that would also match its segment, so those routes are tried first.
@@ -309,7 +310,8 @@ std::vector<RouteInfo> route_table() {
   std::vector<RouteInfo> out;
   for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes,
                       orders_routes, channels_routes, carts_routes, payments_routes, invoicing_routes,
-                      fulfillment_routes, returns_routes, automations_routes})
+                      fulfillment_routes, returns_routes, automations_routes,
+                      emails_routes})
     for (auto& r : group()) out.push_back(RouteInfo{r.method, r.pattern});
   return out;
 }

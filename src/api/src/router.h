@@ -107,6 +107,7 @@ std::vector<Route> invoicing_routes();
 std::vector<Route> fulfillment_routes();
 std::vector<Route> returns_routes();
 std::vector<Route> automations_routes();
+std::vector<Route> emails_routes();
 
 // ---- helpers ----
 Response json_response(int status, std::string body);

@@ -31,6 +31,7 @@ constexpr std::pair<Status, Status> kTransitions[] = {
     {Status::confirmed, Status::paid},
     {Status::pending_payment, Status::paid},  // a payment arrives for an unconfirmed order
     {Status::paid, Status::fulfilling},
+    {Status::confirmed, Status::fulfilling},  // cash on delivery: ships before it is paid
     {Status::fulfilling, Status::partially_shipped},
     {Status::fulfilling, Status::shipped},  // everything left in one parcel
     {Status::partially_shipped, Status::shipped},

@@ -19,6 +19,7 @@
 #include "fondaco/storage/database.h"
 #include "fondaco/storage/group_commit.h"
 #include "fondaco/storage/migrations.h"
+#include "fondaco/workflows/order_to_cash.h"
 
 namespace fondaco::api {
 
@@ -35,6 +36,9 @@ struct Services {
   const Clock& clock;
   Random& random;
   std::function<std::size_t()> open_connections;  // may be empty
+  // The order-to-cash chain's modules (set by the composition root; null in tests that
+  // build Services by hand): returns look orders up through it.
+  const workflows::Chain* chain = nullptr;
   // How long a cart holds stock when the request names no TTL (serve --cart-ttl).
   std::int64_t cart_ttl_seconds = limits::kDefaultCartTtlSeconds;
 };

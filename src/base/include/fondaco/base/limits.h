@@ -114,21 +114,139 @@ inline constexpr int kSqliteBusyTimeoutMs = 5'000;
 inline constexpr int kReadConnections = 4;
 
 // Payments ------------------------------------------------------------------------
+// Stripe's documented default tolerance between the signed timestamp and now (replays of an
+// old, intercepted delivery are refused after this).
+inline constexpr std::int64_t kStripeSignatureToleranceS = 300;
+// v1 signatures accepted in one Stripe-Signature header (Stripe sends one per active secret).
+inline constexpr std::size_t kMaxStripeSignatures = 8;
+// A bank statement or COD remittance file: checked before parsing, so a hostile file never
+// reaches the XML parser (a month of a busy shop's camt.053 is well under this).
+inline constexpr std::size_t kMaxStatementBytes = 1 << 20;
+// Entries (Ntry / CSV rows) per imported file: one transaction must stay short.
+inline constexpr std::size_t kMaxStatementEntries = 5'000;
+// Remittance text kept per entry (camt.053 Ustrd is 140 chars, several may be present).
+inline constexpr std::size_t kMaxRemittanceChars = 1'000;
+// Order-number-like tokens looked up per remittance text.
+inline constexpr std::size_t kMaxRemittanceCandidates = 16;
+// Decimal amounts: digits before the separator (int64 minor units must not overflow).
+inline constexpr std::size_t kMaxAmountIntegerDigits = 15;
+// Refunds sent to the card gateway per processing round, and attempts before one is marked
+// failed (the Idempotency-Key makes every retry safe); backoff doubles up to the ceiling.
+inline constexpr int kRefundBatch = 50;
+inline constexpr int kMaxRefundAttempts = 10;
+inline constexpr std::int64_t kRefundRetryBaseMs = 30'000;
+inline constexpr std::int64_t kRefundRetryMaxMs = 3'600'000;
+// Outbound HTTP call to the card gateway (connect + whole request).
+inline constexpr long kGatewayTimeoutMs = 15'000;
+// Response body kept from the gateway (errors are logged/stored truncated).
+inline constexpr std::size_t kMaxGatewayResponseBytes = 64 * 1024;
+// Settings: PEM certificate and secrets sizes.
+inline constexpr std::size_t kMaxCertificatePemBytes = 16 * 1024;
+inline constexpr std::size_t kMaxSecretChars = 512;
 // ---- end payments ----
 
 // Invoicing ------------------------------------------------------------------------
+// Lines per fiscal document: an order's lines plus shipping; SdI accepts far more, but one
+// document is one transaction and one PDF, so keep it bounded.
+inline constexpr std::size_t kMaxInvoiceLines = 500;
+// DettaglioLinee/Descrizione is String1000LatinType in the FatturaPA schema.
+inline constexpr std::size_t kMaxInvoiceDescriptionChars = 1000;
+// Causale is split into 200-character Causale elements; this bounds their number.
+inline constexpr std::size_t kMaxInvoiceCausaleChars = 2000;
+// One amount (line, unit price): 10^11 minor units (a billion euro) keeps every product of
+// amount × 10^6 (8-decimal unit prices) and of amount × rate inside int64.
+inline constexpr std::int64_t kMaxInvoiceAmountMinor = 100'000'000'000;
+inline constexpr std::int64_t kMaxInvoiceQty = 1'000'000;
+// An SdI receipt (RC/NS/MC/NE) is a few KB; a FatturaPA file SdI accepts is at most 5 MB.
+// Both are checked before parsing, so a hostile file never reaches the XML parser.
+inline constexpr std::size_t kMaxSdiReceiptBytes = 256 * 1024;
+inline constexpr std::size_t kMaxFatturaPaBytes = 5 * 1024 * 1024;
+// Errors kept from one NotificaScarto (SdI lists a handful; the rest are dropped).
+inline constexpr std::size_t kMaxSdiErrors = 50;
 // ---- end invoicing ----
 
 // Fulfillment ------------------------------------------------------------------------
+// Lines in one shipment: a shipment carries (part of) one order.
+inline constexpr std::size_t kMaxShipmentLines = kMaxOrderLines;
+// Shipments a picker takes in one pick list (one trolley); the default when none is given.
+inline constexpr std::int64_t kDefaultPickListShipments = 20;
+// More than this does not fit a trolley and makes the printed list unwieldy.
+inline constexpr std::int64_t kMaxPickListShipments = 200;
+// Parcels per shipment: a shipment above this is a pallet/freight job, not a parcel label.
+inline constexpr std::int64_t kMaxParcels = 99;
+// Idempotency keys of shipments ("order:12:loc:WH1").
+inline constexpr std::size_t kMaxSourceKeyChars = 128;
+// Carrier codes ("GLS", "POSTE") and service codes ("standard", "express").
+inline constexpr std::size_t kMaxCarrierCodeChars = 32;
+inline constexpr std::size_t kMaxCarrierServices = 20;
+inline constexpr std::size_t kMaxTrackingPrefixChars = 8;
+inline constexpr std::size_t kMaxUrlChars = 2'000;
+// Tracking updates in one webhook call or CSV import (a carrier's daily file is ~thousands).
+inline constexpr std::size_t kMaxTrackingUpdates = 5'000;
+inline constexpr std::size_t kMaxTrackingNumberChars = 64;
+// Pick-path positions: large enough for aisle*10^4 + shelf schemes.
+inline constexpr std::int64_t kMaxPickSeq = 1'000'000'000;
+// A line's description: a product title (255) plus its variant options, as workflows build it.
+inline constexpr std::size_t kMaxShipmentDescriptionChars = 1'000;
 // ---- end fulfillment ----
 
 // Returns ------------------------------------------------------------------------
+// Lines of one return request: a return cannot hold more lines than an order.
+inline constexpr std::size_t kMaxReturnLines = kMaxOrderLines;
+// Entries of one receive scan or one inspection: one per SKU and disposition is normal; a
+// scanner sending one entry per unit of a large B2B return stays below this.
+inline constexpr std::size_t kMaxReturnScanEntries = 1'000;
+// How long the customer has to send the goods once an RMA is authorized (EU practice: the
+// 14-day withdrawal period plus shipping slack; shops commonly promise 30 days).
+inline constexpr std::int64_t kDefaultReturnWindowMs = 30LL * 24 * 3600 * 1000;
+// A configured window above a year is a configuration error (goods are long gone).
+inline constexpr std::int64_t kMaxReturnWindowMs = 365LL * 24 * 3600 * 1000;
+// Notes on a return line, an authorization, a rejection reason, a cancellation.
+inline constexpr std::size_t kMaxReturnNoteChars = 1'000;
+// The payment provider's refund id (Stripe re_..., PayPal ids): short opaque strings.
+inline constexpr std::size_t kMaxRefundRefChars = 128;
+// A caller's idempotency source key for a request (a marketplace return id, a portal id).
+inline constexpr std::size_t kMaxReturnSourceKeyChars = 128;
 // ---- end returns ----
 
 // Notifications ------------------------------------------------------------------------
+// One recipient per e-mail: customer messages are personal, and one address per row keeps
+// retries, failures and the delivery log per person (no Cc/Bcc, no lists).
+inline constexpr std::size_t kMaxEmailRecipients = 1;
+// A rendered e-mail (subject + text + html). An order confirmation with 500 lines is
+// ~250 KB of HTML; above 1 MB something is wrong, and many servers refuse 10 MB+ anyway.
+inline constexpr std::size_t kMaxEmailBodyBytes = 1 << 20;
+// Dedupe keys are built by code ("order:12:confirmed"); 200 leaves room for long ids.
+inline constexpr std::size_t kMaxEmailDedupeKeyChars = 200;
+// A display name ("Mario Rossi", a company) in a To header.
+inline constexpr std::size_t kMaxEmailNameChars = 255;
+// Attempts before a message is marked failed: with the backoff below that is ~2 h of
+// retries, which rides out a mail server restart or a short outage but not a dead config.
+inline constexpr int kMaxEmailAttempts = 8;
+// Backoff before attempt n+1 is base · 2^(n-1), capped, with jitter (0.5x..1x).
+inline constexpr std::int64_t kEmailBaseBackoffMs = 30'000;
+inline constexpr std::int64_t kEmailMaxBackoffMs = 3'600'000;
+// How long one SMTP conversation may take (connect + send).
+inline constexpr int kSmtpTimeoutMs = 60'000;
+// A sender claims a message (status sending) for this long; a crash while sending makes it
+// due again after the lease (at-least-once). Well above the SMTP timeout, so a slow but
+// live sender is never overtaken by another one.
+inline constexpr std::int64_t kEmailSendLeaseMs = 5 * 60'000;
+static_assert(kEmailSendLeaseMs > 2 * kSmtpTimeoutMs);
+// Messages one deliver_due round sends at most (a round sends them one after the other).
+inline constexpr int kEmailDeliverBatch = 50;
+// A round stamped with one time (deliver_due with now_ms) sends fewer, so that even if
+// every send takes the full SMTP timeout the round ends before its leases expire.
+inline constexpr int kEmailDeliverBatchAtOneTime =
+    static_cast<int>(kEmailSendLeaseMs / kSmtpTimeoutMs) - 1;
+static_assert(kEmailDeliverBatchAtOneTime >= 1);
 // ---- end notifications ----
 
 // Automations ------------------------------------------------------------------------
+// A chain step (src/workflows/order_to_cash.h) that fails this many times on one event is
+// parked as a failure for a person to look at; with the dispatcher's backoff (0.2 s
+// doubling, capped at a minute) that is about two minutes of retries.
+inline constexpr int kChainMaxAttempts = 10;
 // ---- end automations ----
 
 }  // namespace fondaco::limits
