@@ -402,6 +402,30 @@ TEST_P(ChainTest, ACashOnDeliveryOrderShipsUnpaidAndTheRemittancePaysIt) {
   // Nothing is invoiced before the money arrives.
   EXPECT_EQ(json_at(get("/api/v1/invoices?order_id=" + std::to_string(id)).body, "items[0].id"),
             "<missing>");
+  // The courier delivers and collects; its remittance file names the parcel.
+  const std::string shipment = json_at(ship, "items[0].id");
+  ASSERT_EQ(post("/api/v1/shipments/" + shipment + "/ship", R"({"force":true})").status, 200);
+  ASSERT_TRUE(eventually([&] { return order_status(id) == "shipped"; }));
+  const std::int64_t total = std::stoll(json_at(order, "totals.total_minor"));
+  char amount[32];
+  std::snprintf(amount, sizeof amount, "%lld.%02lld", static_cast<long long>(total / 100),
+                static_cast<long long>(total % 100));
+  const std::string csv = "tracking_number,amount,currency,date\r\n" +
+                          json_at(ship, "items[0].tracking_number") + "," + amount +
+                          ",EUR,2026-11-24\r\n";
+  auto remitted =
+      send("POST", "/api/v1/payments/cod-remittances", csv, "", {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(remitted.status, 200) << remitted.body;
+  EXPECT_EQ(json_at(remitted.body, "matched"), "1") << remitted.body;
+  ASSERT_TRUE(eventually([&] {
+    return json_at(get("/api/v1/orders/" + std::to_string(id)).body, "payment_status") == "paid";
+  }));
+  EXPECT_EQ(order_status(id), "shipped");  // paid without moving back
+  std::string doc;
+  ASSERT_TRUE(eventually([&] {
+    doc = get("/api/v1/invoices?order_id=" + std::to_string(id)).body;
+    return json_at(doc, "items[0].kind") == "receipt";
+  })) << doc << get("/api/v1/automations/failures").body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ChainTest, ::testing::ValuesIn(testing::engines()));
