@@ -42,7 +42,7 @@ fuzz:
 	@./build/fuzz/tests/fuzz_$(FUZZ_TARGET) -artifact_prefix=build/fuzz/ -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_CORPUS)
 
 bench: build-release
-	@cmake --build build/release --target bench_stock bench_orders -j $(JOBS)
+	@cmake --build build/release --target bench_stock bench_orders bench_chain -j $(JOBS)
 	@bench/run.sh
 
 clean:

@@ -4,11 +4,16 @@
 
 #include "fondaco/base/limits.h"
 #include "fondaco/events/event_log.h"
+#include "fondaco/platform/system.h"
 
 namespace fondaco::events {
 
 void Dispatcher::subscribe(std::string name, Handler handler, SubscribeOptions options) {
-  subscribers_.push_back(Subscriber{std::move(name), std::move(handler), options, 0, 0, 0});
+  subscribers_.push_back(Subscriber{std::move(name), std::move(handler), {}, options, 0, 0, 0});
+}
+
+void Dispatcher::subscribe_tx(std::string name, TxHandler handler, SubscribeOptions options) {
+  subscribers_.push_back(Subscriber{std::move(name), {}, std::move(handler), options, 0, 0, 0});
 }
 
 void Dispatcher::start() {
@@ -46,27 +51,16 @@ Result<int> Dispatcher::deliver(Subscriber& s) {
   auto batch = FONDACO_TRY(db_.read([&](storage::Tx& tx) {
     return EventLog::read_after(tx, from, limits::kDispatchBatch);
   }));
+  if (s.tx_handler) return deliver_tx(s, from, batch);
   int delivered = 0;
   std::int64_t last = from;
   for (const auto& e : batch) {
     if (stopping_) break;
     if (auto r = s.handler(e); !r) {
-      if (s.failing_seq != e.seq) s.failures = 0;
-      s.failing_seq = e.seq;
-      ++s.failures;
-      if (s.options.max_attempts > 0 && s.failures >= s.options.max_attempts) {
-        spdlog::error("subscriber {} gave up on event {} ({}) after {} attempts: {}", s.name,
-                      e.seq, e.type, s.failures, r.error().message);
-        FONDACO_TRY(park(s, e, r.error().message));
-        s.failures = 0;
+      if (FONDACO_TRY(on_failure(s, e, r.error(), last))) {
         last = e.seq;
         continue;
       }
-      const int backoff = std::min(limits::kDispatchMaxBackoffMs, 100 << std::min(s.failures, 10));
-      s.retry_at_ms = clock_.now_ms() + backoff;
-      spdlog::warn("subscriber {} failed on event {} ({}): {}; retry in {} ms", s.name, e.seq,
-                   e.type, r.error().message, backoff);
-      FONDACO_TRY(save_cursor(s.name, last, r.error().message));
       return delivered;
     }
     last = e.seq;
@@ -98,6 +92,74 @@ Result<void> Dispatcher::save_cursor(const std::string& name, std::int64_t seq,
          error.empty() ? storage::null_value() : storage::Value{error}}));
     return ok();
   });
+}
+
+Result<bool> Dispatcher::on_failure(Subscriber& s, const Event& e, const Error& error,
+                                    std::int64_t last) {
+  if (s.failing_seq != e.seq) s.failures = 0;
+  s.failing_seq = e.seq;
+  ++s.failures;
+  if (s.options.max_attempts > 0 && s.failures >= s.options.max_attempts) {
+    spdlog::error("subscriber {} gave up on event {} ({}) after {} attempts: {}", s.name, e.seq,
+                  e.type, s.failures, error.message);
+    FONDACO_TRY(park(s, e, error.message));
+    s.failures = 0;
+    return true;
+  }
+  const int backoff = std::min(limits::kDispatchMaxBackoffMs, 100 << std::min(s.failures, 10));
+  s.retry_at_ms = clock_.now_ms() + backoff;
+  spdlog::warn("subscriber {} failed on event {} ({}): {}; retry in {} ms", s.name, e.seq, e.type,
+               error.message, backoff);
+  FONDACO_TRY(save_cursor(s.name, last, error.message));
+  return false;
+}
+
+// One write transaction for as many events of the batch as fit in the time budget (so the
+// single SQLite writer is never held long), each in a savepoint; the cursor moves in the
+// same transaction. The first failing event ends the transaction: what came before it
+// commits, it is retried (or parked) on its own.
+Result<int> Dispatcher::deliver_tx(Subscriber& s, std::int64_t from,
+                                   const std::vector<Event>& batch) {
+  std::size_t done = 0;
+  std::optional<Error> failed;
+  const auto committed = db_.write([&](storage::Tx& tx) -> Result<void> {
+    done = 0;
+    failed.reset();
+    const auto t0 = platform::monotonic_micros();
+    for (const auto& e : batch) {
+      if (stopping_ || platform::monotonic_micros() - t0 > limits::kDispatchTxBudgetMs * 1000)
+        break;
+      FONDACO_TRY(tx.savepoint());
+      if (auto r = s.tx_handler(tx, e); !r) {
+        if (tx.must_rerun()) return std::unexpected(r.error());
+        FONDACO_TRY(tx.rollback_to_savepoint());
+        failed = r.error();
+        break;
+      }
+      FONDACO_TRY(tx.release_savepoint());
+      ++done;
+    }
+    if (done == 0) return ok();
+    FONDACO_TRY(tx.exec(
+        "INSERT INTO event_cursors (subscriber, last_seq, updated_at, last_error) "
+        "VALUES (?, ?, ?, NULL) ON CONFLICT (subscriber) DO UPDATE SET "
+        "last_seq = excluded.last_seq, updated_at = excluded.updated_at, last_error = NULL",
+        {s.name, batch[done - 1].seq, clock_.now_ms()}));
+    return ok();
+  });
+  if (!committed) {  // the transaction itself failed: every event of it is retried
+    if (batch.empty()) return 0;
+    FONDACO_TRY(on_failure(s, batch[0], committed.error(), from));
+    return 0;
+  }
+  const std::int64_t last = done > 0 ? batch[done - 1].seq : from;
+  if (failed) {
+    FONDACO_TRY(on_failure(s, batch[done], *failed, last));
+  } else {
+    s.failures = 0;
+    s.retry_at_ms = 0;
+  }
+  return static_cast<int>(done);
 }
 
 Result<void> Dispatcher::park(const Subscriber& s, const Event& e, const std::string& error) {
@@ -164,7 +226,13 @@ Result<Failure> Dispatcher::retry_failure(std::int64_t id) {
       db_.read([&](storage::Tx& tx) { return EventLog::read_after(tx, f.seq - 1, 1); }));
   if (events.empty() || events[0].seq != f.seq)
     return fail(ErrorCode::not_found, "the event is no longer in the log", "id");
-  Result<void> r = sub->handler(events[0]);
+  Result<void> r = ok();
+  if (sub->tx_handler) {
+    auto w = db_.write([&](storage::Tx& tx) { return sub->tx_handler(tx, events[0]); });
+    if (!w) r = std::unexpected(w.error());
+  } else {
+    r = sub->handler(events[0]);
+  }
   FONDACO_TRY(db_.write([&](storage::Tx& tx) -> Result<void> {
     if (r)
       FONDACO_TRY(tx.exec("UPDATE event_failures SET status = 'resolved', attempts = attempts + "

@@ -177,6 +177,43 @@ TEST_P(EventsTest, AnEventFailingMaxAttemptsTimesIsParkedAndCanBeRetried) {
   EXPECT_EQ(calls, 0);
 }
 
+TEST_P(EventsTest, ATransactionalSubscriberCommitsItsWorkWithItsCursor) {
+  ASSERT_TRUE(db_->write([](storage::Tx& tx) -> Result<void> {
+    FONDACO_TRY(tx.exec("CREATE TABLE seen (seq BIGINT PRIMARY KEY)"));
+    return ok();
+  }));
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(append("e").has_value());
+  int fail_on = 3;
+  Dispatcher d(*db_, log_, clock_);
+  d.subscribe_tx("tx", [&](storage::Tx& tx, const Event& e) -> Result<void> {
+    // The insert would fail on a second delivery of the same event (primary key).
+    FONDACO_TRY(tx.exec("INSERT INTO seen (seq) VALUES (?)", {e.seq}));
+    if (e.seq == fail_on) return fail(ErrorCode::unavailable, "down");
+    return ok();
+  });
+  ASSERT_TRUE(d.run_once().has_value());
+  auto seen = [&] {
+    return db_->read([](storage::Tx& tx) -> Result<std::int64_t> {
+      auto r = FONDACO_TRY(tx.query("SELECT COUNT(*) FROM seen"));
+      return r.i64(0, 0);
+    }).value();
+  };
+  // 1 and 2 committed with the cursor; 3's insert was rolled back to its savepoint.
+  EXPECT_EQ(seen(), 2);
+  EXPECT_EQ(d.pending().value(), 2);
+  fail_on = 0;
+  clock_.advance_ms(120'000);
+  ASSERT_TRUE(d.run_once().has_value());
+  EXPECT_EQ(seen(), 4);
+  EXPECT_EQ(d.pending().value(), 0);
+  // A new dispatcher (a restart) delivers nothing twice.
+  Dispatcher d2(*db_, log_, clock_);
+  int calls = 0;
+  d2.subscribe_tx("tx", [&](storage::Tx&, const Event&) -> Result<void> { ++calls; return ok(); });
+  ASSERT_TRUE(d2.run_once().has_value());
+  EXPECT_EQ(calls, 0);
+}
+
 TEST_P(EventsTest, BackgroundDispatcherWakesOnCommit) {
   std::atomic<int> delivered{0};
   Dispatcher d(*db_, log_, clock_);

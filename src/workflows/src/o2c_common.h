@@ -18,10 +18,11 @@ std::optional<std::string> payload_string(const events::Event& e, std::string_vi
 // The aggregate id as a number (orders, shipments, payments, returns); 0 when not one.
 std::int64_t aggregate_id(const events::Event& e);
 
-// Runs one step's work in its own write transaction.
+// Runs a piece of a step in the step's transaction (the dispatcher's: see
+// events::TxHandler), written as a lambda so the step reads as a unit.
 template <typename F>
-auto write(const Chain& c, F&& f) {
-  return c.db.write(std::forward<F>(f));
+auto write(storage::Tx& tx, F&& f) {
+  return std::forward<F>(f)(tx);
 }
 
 // A short note for the order's timeline naming what moved it.

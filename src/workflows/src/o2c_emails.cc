@@ -52,15 +52,15 @@ Result<notifications::OrderConfirmed> confirmation(const Chain& c, storage::Tx& 
   return d;
 }
 
-Result<void> on_order_created(const Chain& c, const events::Event& e) {
+Result<void> on_order_created(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const std::int64_t id = o2c::aggregate_id(e);
-  FONDACO_TRY(o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  FONDACO_TRY(o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const orders::Order o = FONDACO_TRY(c.orders.get(tx, id));
     if (!emails_customer(o)) return ok();
     auto data = FONDACO_TRY(confirmation(c, tx, o));
     return enqueue(c, tx, o, "order:" + std::to_string(id) + ":confirmed", std::move(data));
   }));
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const orders::Order o = FONDACO_TRY(c.orders.get(tx, id));
     if (!emails_customer(o) || o.payment_method != orders::PaymentMethod::bank_transfer)
       return ok();
@@ -79,8 +79,8 @@ Result<void> on_order_created(const Chain& c, const events::Event& e) {
   });
 }
 
-Result<void> on_shipment(const Chain& c, const events::Event& e, bool delivered) {
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+Result<void> on_shipment(const Chain& c, storage::Tx& tx, const events::Event& e, bool delivered) {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const auto s = FONDACO_TRY(fulfillment::Fulfillment::get(tx, o2c::aggregate_id(e)));
     if (!s.order_id) return ok();
     const orders::Order o = FONDACO_TRY(c.orders.get(tx, *s.order_id));
@@ -109,11 +109,11 @@ std::string method_name(payments::Method m, std::string_view locale) {
   return "";
 }
 
-Result<void> on_refunded(const Chain& c, const events::Event& e) {
+Result<void> on_refunded(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const auto refund_id = o2c::payload_int(e, "refund_id");
   const auto payment_id = o2c::payload_int(e, "payment_id");
   if (!refund_id || !payment_id) return fail(ErrorCode::internal, "payment.refunded without ids");
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const auto p = FONDACO_TRY(payments::Payments::get(tx, *payment_id));
     const auto r = FONDACO_TRY(payments::Payments::get_refund(tx, *refund_id));
     const orders::Order o = FONDACO_TRY(c.orders.get(tx, p.order_id));
@@ -126,11 +126,11 @@ Result<void> on_refunded(const Chain& c, const events::Event& e) {
 
 }  // namespace
 
-Result<void> emails_step(const Chain& c, const events::Event& e) {
-  if (e.type == "order.created") return on_order_created(c, e);
-  if (e.type == "shipment.shipped") return on_shipment(c, e, false);
-  if (e.type == "shipment.delivered") return on_shipment(c, e, true);
-  if (e.type == "payment.refunded") return on_refunded(c, e);
+Result<void> emails_step(const Chain& c, storage::Tx& tx, const events::Event& e) {
+  if (e.type == "order.created") return on_order_created(c, tx, e);
+  if (e.type == "shipment.shipped") return on_shipment(c, tx, e, false);
+  if (e.type == "shipment.delivered") return on_shipment(c, tx, e, true);
+  if (e.type == "payment.refunded") return on_refunded(c, tx, e);
   return ok();
 }
 

@@ -106,11 +106,11 @@ Result<void> create_shipments(const Chain& c, storage::Tx& tx, const orders::Ord
 }
 
 // An order became paid (or a COD order confirmed): ship it.
-Result<void> on_status_changed(const Chain& c, const events::Event& e) {
+Result<void> on_status_changed(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const auto to = o2c::payload_string(e, "to").value_or("");
   if (to != "paid" && to != "confirmed") return ok();
   const std::int64_t id = o2c::aggregate_id(e);
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     FONDACO_TRY(c.orders.lock(tx, id));
     const orders::Order o = FONDACO_TRY(c.orders.get(tx, id));
     const bool cod = o.payment_method == orders::PaymentMethod::cod;
@@ -122,8 +122,8 @@ Result<void> on_status_changed(const Chain& c, const events::Event& e) {
 }
 
 // A parcel left: its holds are committed (reserved → customer) and the order follows.
-Result<void> on_shipped(const Chain& c, const events::Event& e) {
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+Result<void> on_shipped(const Chain& c, storage::Tx& tx, const events::Event& e) {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const auto s = FONDACO_TRY(fulfillment::Fulfillment::get(tx, o2c::aggregate_id(e)));
     if (!s.order_id) return ok();
     FONDACO_TRY(c.orders.lock(tx, *s.order_id));
@@ -155,8 +155,8 @@ Result<void> on_shipped(const Chain& c, const events::Event& e) {
 }
 
 // A parcel arrived: the order is delivered once all of its parcels are.
-Result<void> on_delivered(const Chain& c, const events::Event& e) {
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+Result<void> on_delivered(const Chain& c, storage::Tx& tx, const events::Event& e) {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const auto s = FONDACO_TRY(fulfillment::Fulfillment::get(tx, o2c::aggregate_id(e)));
     if (!s.order_id) return ok();
     FONDACO_TRY(c.orders.lock(tx, *s.order_id));
@@ -177,16 +177,16 @@ Result<void> on_delivered(const Chain& c, const events::Event& e) {
 
 }  // namespace
 
-Result<void> fulfilment_step(const Chain& c, const events::Event& e) {
-  if (e.type == "order.status_changed") return on_status_changed(c, e);
-  if (e.type == "shipment.shipped") return on_shipped(c, e);
-  if (e.type == "shipment.delivered") return on_delivered(c, e);
+Result<void> fulfilment_step(const Chain& c, storage::Tx& tx, const events::Event& e) {
+  if (e.type == "order.status_changed") return on_status_changed(c, tx, e);
+  if (e.type == "shipment.shipped") return on_shipped(c, tx, e);
+  if (e.type == "shipment.delivered") return on_delivered(c, tx, e);
   return ok();
 }
 
-Result<void> labels_step(const Chain& c, const events::Event& e) {
+Result<void> labels_step(const Chain& c, storage::Tx& tx, const events::Event& e) {
   if (e.type != "shipment.created") return ok();
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     FONDACO_TRY(c.fulfillment.label(tx, o2c::aggregate_id(e), c.clock.now_ms()));
     return ok();
   });

@@ -93,8 +93,9 @@ Result<void> issue_for_order(const Chain& c, storage::Tx& tx, const orders::Orde
 }
 
 // Issues the order's document when `trigger` is the seller's moment for it.
-Result<void> maybe_issue(const Chain& c, std::int64_t order_id, invoicing::IssueOn trigger) {
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+Result<void> maybe_issue(const Chain& c, storage::Tx& tx, std::int64_t order_id,
+                         invoicing::IssueOn trigger) {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const auto settings = invoicing::Invoicing::settings(tx);
     if (!settings)
       return fail(ErrorCode::conflict, "the seller's fiscal settings are missing", "settings");
@@ -108,11 +109,11 @@ Result<void> maybe_issue(const Chain& c, std::int64_t order_id, invoicing::Issue
 // A refund: a credit note for the refunded amount, split over the document's VAT rates in
 // proportion to what the customer paid at each (the remainder on the last rate), linked to
 // the order's document. Without a document there is nothing to correct.
-Result<void> credit_note(const Chain& c, const events::Event& e) {
+Result<void> credit_note(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const auto refund_id = o2c::payload_int(e, "refund_id");
   const auto payment_id = o2c::payload_int(e, "payment_id");
   if (!refund_id || !payment_id) return fail(ErrorCode::internal, "payment.refunded without ids");
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const auto p = FONDACO_TRY(payments::Payments::get(tx, *payment_id));
     const auto r = FONDACO_TRY(payments::Payments::get_refund(tx, *refund_id));
     const auto doc = FONDACO_TRY(invoicing::Invoicing::find_by_source(
@@ -160,24 +161,24 @@ Result<void> credit_note(const Chain& c, const events::Event& e) {
 
 }  // namespace
 
-Result<void> invoicing_step(const Chain& c, const events::Event& e) {
+Result<void> invoicing_step(const Chain& c, storage::Tx& tx, const events::Event& e) {
   using invoicing::IssueOn;
   if (e.type == "order.status_changed" && o2c::payload_string(e, "to") == "paid")
-    return maybe_issue(c, o2c::aggregate_id(e), IssueOn::paid);
+    return maybe_issue(c, tx, o2c::aggregate_id(e), IssueOn::paid);
   // A COD order is paid while it is on its way: only its payment status changes.
   if (e.type == "order.payment_status_changed" && o2c::payload_string(e, "to") == "paid" &&
       o2c::payload_string(e, "from") == "unpaid")
-    return maybe_issue(c, o2c::aggregate_id(e), IssueOn::paid);
+    return maybe_issue(c, tx, o2c::aggregate_id(e), IssueOn::paid);
   if (e.type == "shipment.shipped") {
     std::optional<std::int64_t> order_id;
-    FONDACO_TRY(o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+    FONDACO_TRY(o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
       order_id = FONDACO_TRY(fulfillment::Fulfillment::get(tx, o2c::aggregate_id(e))).order_id;
       return ok();
     }));
     if (!order_id) return ok();
-    return maybe_issue(c, *order_id, IssueOn::shipped);
+    return maybe_issue(c, tx, *order_id, IssueOn::shipped);
   }
-  if (e.type == "payment.refunded") return credit_note(c, e);
+  if (e.type == "payment.refunded") return credit_note(c, tx, e);
   return ok();
 }
 

@@ -21,9 +21,9 @@ std::optional<payments::Method> expected_method(PaymentMethod m) {
 
 // A new order: expect its payment; cash and marketplace orders are paid already; a COD
 // order is confirmed at once, since it ships before it is paid.
-Result<void> on_order_created(const Chain& c, const events::Event& e) {
+Result<void> on_order_created(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const std::int64_t id = o2c::aggregate_id(e);
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     FONDACO_TRY(c.orders.lock(tx, id));
     const orders::Order o = FONDACO_TRY(c.orders.get(tx, id));
     if (o.status != Status::pending_payment) return ok();  // moved on (or cancelled) already
@@ -46,10 +46,10 @@ Result<void> on_order_created(const Chain& c, const events::Event& e) {
 
 // Money arrived: the order becomes paid. An order already on its way (COD) or held by a
 // person keeps its status and records the payment only.
-Result<void> on_payment_captured(const Chain& c, const events::Event& e) {
+Result<void> on_payment_captured(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const auto order_id = o2c::payload_int(e, "order_id");
   if (!order_id) return fail(ErrorCode::internal, "payment.captured without order_id");
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     FONDACO_TRY(c.orders.lock(tx, *order_id));
     const orders::Order o = FONDACO_TRY(c.orders.get(tx, *order_id));
     if (o.payment_status != orders::PaymentStatus::unpaid) return ok();
@@ -70,8 +70,8 @@ Result<void> on_payment_captured(const Chain& c, const events::Event& e) {
 
 // A COD parcel left: its payment learns the tracking number the carrier's remittance will
 // name.
-Result<void> on_shipped(const Chain& c, const events::Event& e) {
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+Result<void> on_shipped(const Chain& c, storage::Tx& tx, const events::Event& e) {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const auto s = FONDACO_TRY(fulfillment::Fulfillment::get(tx, o2c::aggregate_id(e)));
     if (!s.order_id || !s.cod_amount_minor || !s.tracking_number) return ok();
     payments::PaymentFilter f;
@@ -86,11 +86,11 @@ Result<void> on_shipped(const Chain& c, const events::Event& e) {
 }
 
 // A refund went out: the order's payment status follows (refunded when nothing is left).
-Result<void> on_refunded(const Chain& c, const events::Event& e) {
+Result<void> on_refunded(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const auto order_id = o2c::payload_int(e, "order_id");
   const auto payment_id = o2c::payload_int(e, "payment_id");
   if (!order_id || !payment_id) return fail(ErrorCode::internal, "payment.refunded without ids");
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     FONDACO_TRY(c.orders.lock(tx, *order_id));
     const auto p = FONDACO_TRY(payments::Payments::get(tx, *payment_id));
     const auto to = p.refunded_minor >= p.captured_minor
@@ -103,11 +103,11 @@ Result<void> on_refunded(const Chain& c, const events::Event& e) {
 
 }  // namespace
 
-Result<void> payments_step(const Chain& c, const events::Event& e) {
-  if (e.type == "order.created") return on_order_created(c, e);
-  if (e.type == "payment.captured") return on_payment_captured(c, e);
-  if (e.type == "shipment.shipped") return on_shipped(c, e);
-  if (e.type == "payment.refunded") return on_refunded(c, e);
+Result<void> payments_step(const Chain& c, storage::Tx& tx, const events::Event& e) {
+  if (e.type == "order.created") return on_order_created(c, tx, e);
+  if (e.type == "payment.captured") return on_payment_captured(c, tx, e);
+  if (e.type == "shipment.shipped") return on_shipped(c, tx, e);
+  if (e.type == "payment.refunded") return on_refunded(c, tx, e);
   return ok();
 }
 

@@ -21,9 +21,9 @@ Result<std::optional<payments::Payment>> captured_payment(storage::Tx& tx, std::
   return std::optional<payments::Payment>();
 }
 
-Result<void> on_inspected(const Chain& c, const events::Event& e) {
+Result<void> on_inspected(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const std::int64_t id = o2c::aggregate_id(e);
-  return o2c::write(c, [&](storage::Tx& tx) -> Result<void> {
+  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
     const auto rma = FONDACO_TRY(returns::Returns::get(tx, id));
     if (rma.status != returns::Status::inspected) return ok();  // done already
     const auto now = c.clock.now_ms();
@@ -60,8 +60,8 @@ Result<void> on_inspected(const Chain& c, const events::Event& e) {
 
 }  // namespace
 
-Result<void> returns_step(const Chain& c, const events::Event& e) {
-  if (e.type == "return.inspected") return on_inspected(c, e);
+Result<void> returns_step(const Chain& c, storage::Tx& tx, const events::Event& e) {
+  if (e.type == "return.inspected") return on_inspected(c, tx, e);
   return ok();
 }
 

@@ -108,6 +108,9 @@ inline constexpr std::int64_t kIdempotencyRetentionMs = 25LL * 3600 * 1000;
 inline constexpr int kDispatchBatch = 256;
 // Retry backoff ceiling for a failing subscriber.
 inline constexpr int kDispatchMaxBackoffMs = 60'000;
+// A transactional subscriber stops adding events to its transaction after this much work,
+// so it never holds SQLite's single writer (and the API's commits behind it) for long.
+inline constexpr int kDispatchTxBudgetMs = 50;
 
 // Storage ------------------------------------------------------------------------------
 inline constexpr int kSqliteBusyTimeoutMs = 5'000;

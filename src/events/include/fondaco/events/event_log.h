@@ -78,6 +78,12 @@ class EventLog {
 };
 
 using Handler = std::function<Result<void>(const Event&)>;
+// A handler that does its work in the transaction the dispatcher gives it. The dispatcher
+// runs a batch of events in one write transaction, each in its own savepoint, and moves the
+// subscriber's cursor in that same transaction: an event's changes and the cursor passing
+// it commit together, so they happen exactly once (a crash redoes nothing that committed),
+// and a batch costs one commit instead of one per event.
+using TxHandler = std::function<Result<void>(storage::Tx&, const Event&)>;
 
 // An event a subscriber gave up on after SubscribeOptions::max_attempts failures: parked
 // here (event_failures) so the subscriber's later events still flow; retry_failure runs it
@@ -110,6 +116,8 @@ class Dispatcher {
 
   // Registers a subscriber (before start). Its cursor starts at 0 the first time.
   void subscribe(std::string name, Handler handler, SubscribeOptions options = {});
+  // A transactional subscriber (see TxHandler).
+  void subscribe_tx(std::string name, TxHandler handler, SubscribeOptions options = {});
   // Runs delivery on a background thread until stop().
   void start();
   void stop();
@@ -134,13 +142,18 @@ class Dispatcher {
  private:
   struct Subscriber {
     std::string name;
-    Handler handler;
+    Handler handler;  // exactly one of handler and tx_handler is set
+    TxHandler tx_handler;
     SubscribeOptions options;
     int failures = 0;  // consecutive failures on failing_seq
     std::int64_t failing_seq = 0;
     std::int64_t retry_at_ms = 0;
   };
   Result<void> park(const Subscriber& s, const Event& e, const std::string& error);
+  Result<int> deliver_tx(Subscriber& s, std::int64_t from, const std::vector<Event>& batch);
+  // A failed delivery of e: back off, or park it after max_attempts. Returns true when
+  // parked (the cursor moved past it).
+  Result<bool> on_failure(Subscriber& s, const Event& e, const Error& error, std::int64_t last);
   Result<int> deliver(Subscriber& s);
   Result<std::int64_t> cursor(const std::string& name);
   Result<void> save_cursor(const std::string& name, std::int64_t seq, const std::string& error);

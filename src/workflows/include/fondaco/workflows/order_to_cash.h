@@ -1,10 +1,13 @@
 // Order to cash: the chain that takes an order from its placement to the parcel at the
 // door, the invoice and the customer's e-mails with no human call.
 //
-// Each step is an event subscriber (events::Dispatcher) with a durable cursor, so a crash
-// resumes where it stopped; delivery is at-least-once, so every step is idempotent — it
-// re-reads the current state in its own transaction and the modules it calls deduplicate
-// by a source key ("order:12:invoice", "order:12:loc:WH", "order:12:confirmed"). A step
+// Each step is a transactional event subscriber (events::Dispatcher::subscribe_tx): the
+// dispatcher runs a batch of events in one transaction, each in a savepoint, and moves the
+// step's cursor in that same transaction, so a step's changes happen exactly once and a
+// crash resumes where it stopped. Steps are idempotent all the same — they re-read the
+// current state and the modules they call deduplicate by a source key
+// ("order:12:document", "order:12:loc:WH", "order:12:confirmed") — because the automations
+// API may run a parked event again. A step
 // that fails is retried with exponential backoff; after limits::kChainMaxAttempts it is
 // parked as an events::Failure (GET /api/v1/automations/failures) and can be run again
 // (POST .../retry) once its cause is fixed, while the other orders flow on.
@@ -82,12 +85,12 @@ struct Chain {
 void register_order_to_cash(events::Dispatcher& dispatcher, const Chain& chain);
 
 // The steps, one per subscriber (each ignores the event types it does not handle).
-Result<void> payments_step(const Chain& c, const events::Event& e);
-Result<void> fulfilment_step(const Chain& c, const events::Event& e);
-Result<void> labels_step(const Chain& c, const events::Event& e);  // shipment.created → label
-Result<void> invoicing_step(const Chain& c, const events::Event& e);
-Result<void> emails_step(const Chain& c, const events::Event& e);
-Result<void> returns_step(const Chain& c, const events::Event& e);
+Result<void> payments_step(const Chain& c, storage::Tx& tx, const events::Event& e);
+Result<void> fulfilment_step(const Chain& c, storage::Tx& tx, const events::Event& e);
+Result<void> labels_step(const Chain& c, storage::Tx& tx, const events::Event& e);  // shipment.created → label
+Result<void> invoicing_step(const Chain& c, storage::Tx& tx, const events::Event& e);
+Result<void> emails_step(const Chain& c, storage::Tx& tx, const events::Event& e);
+Result<void> returns_step(const Chain& c, storage::Tx& tx, const events::Event& e);
 
 // What an order can still return (returns::ReturnableLookup for the returns API): per SKU
 // the units shipped (committed holds) minus those on returns not rejected or cancelled,
