@@ -147,9 +147,14 @@ Result<int> Dispatcher::deliver_tx(Subscriber& s, std::int64_t from,
         {s.name, batch[done - 1].seq, clock_.now_ms()}));
     return ok();
   });
-  if (!committed) {  // the transaction itself failed: every event of it is retried
-    if (batch.empty()) return 0;
-    FONDACO_TRY(on_failure(s, batch[0], committed.error(), from));
+  if (!committed) {
+    // The transaction itself failed (the database is unreachable, a deadlock outlived the
+    // adapter's retries): no event is to blame, so nothing is parked; back off and retry.
+    s.failures = std::min(s.failures + 1, 10);
+    const int backoff = std::min(limits::kDispatchMaxBackoffMs, 100 << s.failures);
+    s.retry_at_ms = clock_.now_ms() + backoff;
+    spdlog::warn("subscriber {}: transaction failed: {}; retry in {} ms", s.name,
+                 committed.error().message, backoff);
     return 0;
   }
   const std::int64_t last = done > 0 ? batch[done - 1].seq : from;
