@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   auto& rt = **rt_or;
   const auto deadline = SteadyClock::now() + std::chrono::seconds(max_seconds);
   if (auto s = seed(rt, orders); !s) return std::fprintf(stderr, "seed: %s\n", s.error().message.c_str()), 1;
-  workflows::OrderServices os{*rt.catalog, *rt.inventory, *rt.orders};
+  workflows::OrderServices os{*rt.catalog, *rt.inventory, *rt.orders, rt.payments.get()};
   for (int first = 0; first < orders; first += 100) {
     auto r = rt.db->write([&](storage::Tx& tx) -> Result<void> {
       for (int i = first; i < std::min(orders, first + 100); ++i)

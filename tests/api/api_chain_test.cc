@@ -341,6 +341,30 @@ TEST_P(ChainTest, ACardPaymentFlowsToInvoicePickListLabelAndEmailsWithNoOtherCal
             "partially_refunded");
 }
 
+// The expected payment is written with the order, not later by the chain: a webhook that
+// arrives right after the order's 201 — before any subscriber ran — captures it.
+TEST_P(ChainTest, AWebhookRightAfterTheOrderFindsItsExpectedPayment) {
+  rt_->dispatcher->stop();
+  const std::int64_t id = place("card");
+  const auto order = get("/api/v1/orders/" + std::to_string(id)).body;
+  const std::int64_t total = std::stoll(json_at(order, "totals.total_minor"));
+  auto r = stripe_webhook(succeeded_event(id, total), rt_->clock.now_ms() / 1000);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_at(r.body, "outcome"), "captured") << r.body;
+  // An edit before payment re-prices the expectation; a cancellation cancels it.
+  const std::int64_t other = place("bank_transfer");
+  auto edited = patch("/api/v1/orders/" + std::to_string(other),
+                      R"({"lines":[{"line_no":1,"qty":3}]})");
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  auto payments = get("/api/v1/payments?order_id=" + std::to_string(other));
+  EXPECT_EQ(json_at(payments.body, "items[0].amount_minor"),
+            json_at(edited.body, "totals.total_minor"));
+  ASSERT_EQ(post("/api/v1/orders/" + std::to_string(other) + "/cancel", "{}").status, 200);
+  payments = get("/api/v1/payments?order_id=" + std::to_string(other));
+  EXPECT_EQ(json_at(payments.body, "items[0].status"), "cancelled") << payments.body;
+  rt_->dispatcher->start();
+}
+
 TEST_P(ChainTest, ABankTransferIsPaidByACamt053StatementAndFlowsOn) {
   const std::int64_t id = place("bank_transfer", R"(,"invoice_requested":false)");
   auto order = get("/api/v1/orders/" + std::to_string(id));

@@ -22,7 +22,9 @@ constexpr json::StringRule kRequired{limits::kMaxShortTextChars, 1, false};
 struct OrderContext {
   orders::Orders orders;
   workflows::OrderServices services;
-  explicit OrderContext(Services& s) : orders(s.log), services{s.catalog, s.inventory, orders} {}
+  explicit OrderContext(Services& s)
+      : orders(s.log),
+        services{s.catalog, s.inventory, orders, s.chain ? &s.chain->payments : nullptr} {}
 };
 
 struct OrderView {

@@ -1,6 +1,7 @@
 // The payment side of the chain: what an order waits for, and the order becoming paid.
 #include <spdlog/spdlog.h>
 
+#include "fondaco/workflows/place_order.h"
 #include "o2c_common.h"
 
 namespace fondaco::workflows {
@@ -9,18 +10,10 @@ namespace {
 using orders::PaymentMethod;
 using orders::Status;
 
-std::optional<payments::Method> expected_method(PaymentMethod m) {
-  switch (m) {
-    case PaymentMethod::card: return payments::Method::card;
-    case PaymentMethod::paypal: return payments::Method::paypal;
-    case PaymentMethod::bank_transfer: return payments::Method::bank_transfer;
-    case PaymentMethod::cod: return payments::Method::cod;
-    default: return std::nullopt;
-  }
-}
-
-// A new order: expect its payment; cash and marketplace orders are paid already; a COD
-// order is confirmed at once, since it ships before it is paid.
+// A new order: expect its payment (placement records it already when it can — see
+// OrderServices::payments —; this is the same idempotent call for any other path); cash
+// and marketplace orders are paid already; a COD order is confirmed at once, since it ships
+// before it is paid.
 Result<void> on_order_created(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const std::int64_t id = o2c::aggregate_id(e);
   return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
@@ -28,7 +21,7 @@ Result<void> on_order_created(const Chain& c, storage::Tx& tx, const events::Eve
     const orders::Order o = FONDACO_TRY(c.orders.get(tx, id));
     if (o.status != Status::pending_payment) return ok();  // moved on (or cancelled) already
     const auto now = c.clock.now_ms();
-    if (auto method = expected_method(o.payment_method)) {
+    if (auto method = expected_payment_method(o.payment_method)) {
       FONDACO_TRY(c.payments.expect(
           tx, {o.id, o.number, *method, o.totals.total_minor, o.currency}, now));
       if (*method == payments::Method::cod)

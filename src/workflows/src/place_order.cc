@@ -75,6 +75,47 @@ Result<PlacedOrder> order_with_reservations(Tx& tx, const OrderServices& s, std:
   return out;
 }
 
+std::optional<payments::Method> expected_payment_method(orders::PaymentMethod m) {
+  switch (m) {
+    case orders::PaymentMethod::card: return payments::Method::card;
+    case orders::PaymentMethod::paypal: return payments::Method::paypal;
+    case orders::PaymentMethod::bank_transfer: return payments::Method::bank_transfer;
+    case orders::PaymentMethod::cod: return payments::Method::cod;
+    default: return std::nullopt;
+  }
+}
+
+namespace {
+
+// The payment the order waits for, recorded with the order (see OrderServices::payments).
+Result<void> expect_payment(Tx& tx, const OrderServices& s, const orders::Order& o,
+                            std::int64_t now_ms) {
+  const auto method = expected_payment_method(o.payment_method);
+  if (!s.payments || !method) return ok();
+  FONDACO_TRY(s.payments->expect(tx, {o.id, o.number, *method, o.totals.total_minor, o.currency},
+                                 now_ms));
+  return ok();
+}
+
+// An edited order's pending payment follows its new total; a cancelled order's is cancelled.
+Result<void> follow_payment(Tx& tx, const OrderServices& s, const orders::Order& o,
+                            std::int64_t now_ms) {
+  if (!s.payments) return ok();
+  if (o.status == orders::Status::cancelled) {
+    FONDACO_TRY(s.payments->cancel_pending(tx, o.id, now_ms));
+    return ok();
+  }
+  payments::PaymentFilter f;
+  f.order_id = o.id;
+  f.status = "pending";
+  for (const auto& p : FONDACO_TRY(payments::Payments::list(tx, f, 0, 10)).items)
+    if (p.amount_minor != o.totals.total_minor)
+      FONDACO_TRY(s.payments->reprice(tx, p.id, o.totals.total_minor, now_ms));
+  return ok();
+}
+
+}  // namespace
+
 Result<PlacedOrder> place_order(Tx& tx, const OrderServices& s, const PlaceOrderInput& in,
                                 std::int64_t now_ms) {
   orders::OrderInput order = in.order;
@@ -134,6 +175,7 @@ Result<PlacedOrder> place_order(Tx& tx, const OrderServices& s, const PlaceOrder
   std::sort(out.reservations.begin(), out.reservations.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
   out.order = std::move(created.order);
+  FONDACO_TRY(expect_payment(tx, s, out.order, now_ms));
   return out;
 }
 
@@ -198,6 +240,7 @@ Result<PlacedOrder> edit_order(Tx& tx, const OrderServices& s, std::int64_t orde
   FONDACO_TRY(reserve_order(tx, s, out.order, codes, now_ms));
   out.reservations = FONDACO_TRY(reservations_of(tx, s, out.order));
   out.created = false;
+  FONDACO_TRY(follow_payment(tx, s, out.order, now_ms));
   return out;
 }
 
@@ -214,6 +257,7 @@ Result<PlacedOrder> cancel_order(Tx& tx, const OrderServices& s, std::int64_t or
   out.reservations = FONDACO_TRY(
       detail::release_active(tx, s.inventory, FONDACO_TRY(reservations_of(tx, s, out.order)), now_ms));
   out.created = false;
+  FONDACO_TRY(follow_payment(tx, s, out.order, now_ms));
   return out;
 }
 

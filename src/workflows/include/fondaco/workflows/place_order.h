@@ -34,6 +34,7 @@
 #include "fondaco/catalog/catalog.h"
 #include "fondaco/inventory/inventory.h"
 #include "fondaco/orders/orders.h"
+#include "fondaco/payments/payments.h"
 #include "fondaco/storage/database.h"
 
 namespace fondaco::workflows {
@@ -42,6 +43,10 @@ struct OrderServices {
   catalog::Catalog& catalog;
   inventory::Inventory& inventory;
   orders::Orders& orders;
+  // When set, placing an order also records its expected payment in the same transaction
+  // (so a gateway webhook arriving right after the order's 2xx always finds it), an edit
+  // re-prices a pending one, and a cancellation cancels it.
+  payments::Payments* payments = nullptr;
 };
 
 struct PlaceOrderInput {
@@ -64,6 +69,9 @@ struct PlacedOrder {
   std::vector<inventory::Reservation> reservations;  // every hold made for the order
   bool created = true;
 };
+
+// The payment an order of this method waits for (none: cash, marketplace, none).
+std::optional<payments::Method> expected_payment_method(orders::PaymentMethod m);
 
 // The reference a line's reservations carry.
 std::string reservation_reference(std::int64_t order_id, int line_no);
