@@ -351,6 +351,11 @@ TEST_P(ChainTest, AWebhookRightAfterTheOrderFindsItsExpectedPayment) {
   auto r = stripe_webhook(succeeded_event(id, total), rt_->clock.now_ms() / 1000);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json_at(r.body, "outcome"), "captured") << r.body;
+  // Paid: its lines no longer change (refunds and returns do that).
+  auto late_edit =
+      patch("/api/v1/orders/" + std::to_string(id), R"({"lines":[{"line_no":1,"qty":3}]})");
+  EXPECT_EQ(late_edit.status, 409) << late_edit.body;
+  EXPECT_EQ(json_at(late_edit.body, "field"), "lines");
   // An edit before payment re-prices the expectation; a cancellation cancels it.
   const std::int64_t other = place("bank_transfer");
   auto edited = patch("/api/v1/orders/" + std::to_string(other),

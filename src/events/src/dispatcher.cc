@@ -9,11 +9,11 @@
 namespace fondaco::events {
 
 void Dispatcher::subscribe(std::string name, Handler handler, SubscribeOptions options) {
-  subscribers_.push_back(Subscriber{std::move(name), std::move(handler), {}, options, 0, 0, 0});
+  subscribers_.push_back(Subscriber{std::move(name), std::move(handler), {}, options, 0, 0, 0, 0});
 }
 
 void Dispatcher::subscribe_tx(std::string name, TxHandler handler, SubscribeOptions options) {
-  subscribers_.push_back(Subscriber{std::move(name), {}, std::move(handler), options, 0, 0, 0});
+  subscribers_.push_back(Subscriber{std::move(name), {}, std::move(handler), options, 0, 0, 0, 0});
 }
 
 void Dispatcher::start() {
@@ -126,8 +126,12 @@ Result<int> Dispatcher::deliver_tx(Subscriber& s, std::int64_t from,
     done = 0;
     failed.reset();
     const auto t0 = platform::monotonic_micros();
+    // PostgreSQL keeps 64 subtransactions per backend in memory; past that every savepoint
+    // costs more (the group-commit writer caps its batches for the same reason).
+    const std::size_t cap = db_.engine() == storage::Engine::postgres ? 60 : batch.size();
     for (const auto& e : batch) {
-      if (stopping_ || platform::monotonic_micros() - t0 > limits::kDispatchTxBudgetMs * 1000)
+      if (stopping_ || done >= cap ||
+          platform::monotonic_micros() - t0 > limits::kDispatchTxBudgetMs * 1000)
         break;
       FONDACO_TRY(tx.savepoint());
       if (auto r = s.tx_handler(tx, e); !r) {
@@ -150,13 +154,14 @@ Result<int> Dispatcher::deliver_tx(Subscriber& s, std::int64_t from,
   if (!committed) {
     // The transaction itself failed (the database is unreachable, a deadlock outlived the
     // adapter's retries): no event is to blame, so nothing is parked; back off and retry.
-    s.failures = std::min(s.failures + 1, 10);
-    const int backoff = std::min(limits::kDispatchMaxBackoffMs, 100 << s.failures);
+    s.tx_failures = std::min(s.tx_failures + 1, 10);
+    const int backoff = std::min(limits::kDispatchMaxBackoffMs, 100 << s.tx_failures);
     s.retry_at_ms = clock_.now_ms() + backoff;
     spdlog::warn("subscriber {}: transaction failed: {}; retry in {} ms", s.name,
                  committed.error().message, backoff);
     return 0;
   }
+  s.tx_failures = 0;
   const std::int64_t last = done > 0 ? batch[done - 1].seq : from;
   if (failed) {
     FONDACO_TRY(on_failure(s, batch[done], *failed, last));

@@ -1,5 +1,5 @@
-// The customer's e-mails of the chain. Each is queued in its own transaction with a dedupe
-// key, so a replayed event never sends a second one; the outbox delivers them (and retries)
+// The customer's e-mails of the chain. Each is queued in the step's transaction with a
+// dedupe key, so a replayed event never sends a second one; the outbox delivers them (and retries)
 // outside the chain, so a mail server that is down never holds an order up.
 #include "o2c_common.h"
 
@@ -54,29 +54,10 @@ Result<notifications::OrderConfirmed> confirmation(const Chain& c, storage::Tx& 
 
 Result<void> on_order_created(const Chain& c, storage::Tx& tx, const events::Event& e) {
   const std::int64_t id = o2c::aggregate_id(e);
-  FONDACO_TRY(o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
-    const orders::Order o = FONDACO_TRY(c.orders.get(tx, id));
-    if (!emails_customer(o)) return ok();
-    auto data = FONDACO_TRY(confirmation(c, tx, o));
-    return enqueue(c, tx, o, "order:" + std::to_string(id) + ":confirmed", std::move(data));
-  }));
-  return o2c::write(tx, [&](storage::Tx& tx) -> Result<void> {
-    const orders::Order o = FONDACO_TRY(c.orders.get(tx, id));
-    if (!emails_customer(o) || o.payment_method != orders::PaymentMethod::bank_transfer)
-      return ok();
-    const auto bank = FONDACO_TRY(payments::Payments::settings(tx));
-    if (bank.bank_iban.empty())
-      return fail(ErrorCode::conflict,
-                  "no IBAN in the payment settings for the bank transfer instructions",
-                  "bank_iban");
-    notifications::BankTransferInstructions d;
-    d.order_number = o.number;
-    d.iban = bank.bank_iban;
-    d.beneficiary = bank.bank_holder;
-    d.amount_minor = o.totals.total_minor;
-    d.currency = o.currency;
-    return enqueue(c, tx, o, "order:" + std::to_string(id) + ":bank_transfer", d);
-  });
+  const orders::Order o = FONDACO_TRY(c.orders.get(tx, id));
+  if (!emails_customer(o)) return ok();
+  auto data = FONDACO_TRY(confirmation(c, tx, o));
+  return enqueue(c, tx, o, "order:" + std::to_string(id) + ":confirmed", std::move(data));
 }
 
 Result<void> on_shipment(const Chain& c, storage::Tx& tx, const events::Event& e, bool delivered) {
@@ -125,6 +106,27 @@ Result<void> on_refunded(const Chain& c, storage::Tx& tx, const events::Event& e
 }
 
 }  // namespace
+
+// Its own subscriber: without an IBAN in the payment settings it fails (and is parked,
+// visible) without holding up the confirmation e-mail or any other message.
+Result<void> bank_instructions_step(const Chain& c, storage::Tx& tx, const events::Event& e) {
+  if (e.type != "order.created") return ok();
+  const std::int64_t id = o2c::aggregate_id(e);
+  const orders::Order o = FONDACO_TRY(c.orders.get(tx, id));
+  if (!emails_customer(o) || o.payment_method != orders::PaymentMethod::bank_transfer) return ok();
+  const auto bank = FONDACO_TRY(payments::Payments::settings(tx));
+  if (bank.bank_iban.empty())
+    return fail(ErrorCode::conflict,
+                "no IBAN in the payment settings for the bank transfer instructions",
+                "bank_iban");
+  notifications::BankTransferInstructions d;
+  d.order_number = o.number;
+  d.iban = bank.bank_iban;
+  d.beneficiary = bank.bank_holder;
+  d.amount_minor = o.totals.total_minor;
+  d.currency = o.currency;
+  return enqueue(c, tx, o, "order:" + std::to_string(id) + ":bank_transfer", d);
+}
 
 Result<void> emails_step(const Chain& c, storage::Tx& tx, const events::Event& e) {
   if (e.type == "order.created") return on_order_created(c, tx, e);

@@ -118,8 +118,15 @@ Result<void> credit_note(const Chain& c, storage::Tx& tx, const events::Event& e
     const auto r = FONDACO_TRY(payments::Payments::get_refund(tx, *refund_id));
     const auto doc = FONDACO_TRY(invoicing::Invoicing::find_by_source(
         tx, "order:" + std::to_string(p.order_id) + ":document"));
-    if (!doc) return ok();
     const orders::Order o = FONDACO_TRY(c.orders.get(tx, p.order_id));
+    if (!doc) {
+      // A cancelled order refunded before any document needs none. Otherwise the document
+      // is still to come (issued on shipment, or its step is parked): wait for it, so the
+      // credit note is never lost.
+      if (o.status == orders::Status::cancelled) return ok();
+      return fail(ErrorCode::conflict,
+                  "order " + o.number + " has no fiscal document yet to credit", "document");
+    }
     invoicing::DocumentInput in;
     in.kind = DocKind::credit_note;
     in.source_key = "refund:" + std::to_string(r.id);

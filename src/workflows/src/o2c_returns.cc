@@ -78,7 +78,12 @@ Result<returns::ReturnableInfo> returnable(const Chain& c, storage::Tx& tx,
   std::map<std::string, std::int64_t> unit;
   for (const auto& l : o.lines) {
     refs.push_back(reservation_reference(o.id, l.line_no));
-    if (!unit.contains(l.sku) && l.qty > 0) unit[l.sku] = l.amount_minor / l.qty;
+    if (unit.contains(l.sku) || l.qty <= 0) continue;
+    // What the customer paid per unit: net prices get their VAT (half-up, as the totals).
+    std::int64_t paid = l.amount_minor;
+    if (!o.prices_include_vat)
+      paid += (l.amount_minor * l.vat_rate_bp + 5'000) / 10'000;
+    unit[l.sku] = paid / l.qty;
   }
   std::map<std::string, std::int64_t> shipped;
   for (const auto& r : FONDACO_TRY(c.inventory.reservations_for(tx, refs)))

@@ -11,7 +11,8 @@ void register_order_to_cash(events::Dispatcher& d, const Chain& chain) {
       steps[] = {
       {"o2c.payments", payments_step},   {"o2c.fulfilment", fulfilment_step},
       {"o2c.labels", labels_step},       {"o2c.invoicing", invoicing_step},
-      {"o2c.emails", emails_step},       {"o2c.returns", returns_step},
+      {"o2c.emails", emails_step},       {"o2c.bank_instructions", bank_instructions_step},
+      {"o2c.returns", returns_step},
   };
   for (const auto& [name, step] : steps)
     d.subscribe_tx(

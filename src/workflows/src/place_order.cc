@@ -212,6 +212,15 @@ Result<PlacedOrder> edit_order(Tx& tx, const OrderServices& s, std::int64_t orde
   }
   if (edit.lines->size() > limits::kMaxOrderLines)
     return fail(ErrorCode::invalid_argument, "at most 500 lines per order", "lines");
+  if (s.payments) {
+    // Money taken for these lines (and the invoice issued for them) is not re-priced.
+    payments::PaymentFilter f;
+    f.order_id = order_id;
+    f.status = "captured";
+    if (!FONDACO_TRY(payments::Payments::list(tx, f, 0, 1)).items.empty())
+      return fail(ErrorCode::invalid_transition,
+                  "the order is paid: its lines change through a refund or a return", "lines");
+  }
   // New lines are checked and priced like placed ones; existing lines keep their prices.
   std::vector<std::string> skus;
   for (const auto& l : before.lines) skus.push_back(l.sku);

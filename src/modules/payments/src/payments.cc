@@ -130,11 +130,16 @@ Result<Payment> Payments::capture(Tx& tx, std::int64_t payment_id, const Capture
   // Conditional: of two concurrent captures only one changes the row (and emits).
   const auto n = FONDACO_TRY(tx.exec(
       "UPDATE payments SET status = 'captured', captured_minor = ?, provider_ref = ?, "
-      "captured_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
-      {c.amount_minor, c.provider_ref, now_ms, now_ms, payment_id}));
+      "captured_at = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND amount_minor = ?",
+      {c.amount_minor, c.provider_ref, now_ms, now_ms, payment_id, c.amount_minor}));
   p = FONDACO_TRY(get(tx, payment_id));
   if (n == 0) {
     if (p.status == "captured") return p;
+    if (p.status == "pending")  // re-priced (the order was edited) since it was read
+      return fail(ErrorCode::unprocessable,
+                  "received " + std::to_string(c.amount_minor) + ", expected " +
+                      std::to_string(p.amount_minor),
+                  "amount_minor");
     return fail(ErrorCode::conflict, "payment is " + p.status + ", not pending", "status");
   }
   FONDACO_TRY(emit_captured(tx, p, now_ms));

@@ -148,6 +148,7 @@ class Dispatcher {
     int failures = 0;  // consecutive failures on failing_seq
     std::int64_t failing_seq = 0;
     std::int64_t retry_at_ms = 0;
+    int tx_failures = 0;  // consecutive failed batch transactions (never park an event)
   };
   Result<void> park(const Subscriber& s, const Event& e, const std::string& error);
   Result<int> deliver_tx(Subscriber& s, std::int64_t from, const std::vector<Event>& batch);

@@ -81,7 +81,8 @@ struct Chain {
 };
 
 // Registers the chain's subscribers ("o2c.payments", "o2c.fulfilment", "o2c.labels",
-// "o2c.invoicing", "o2c.emails", "o2c.returns"); `chain` must outlive the dispatcher.
+// "o2c.invoicing", "o2c.emails", "o2c.bank_instructions", "o2c.returns"); `chain` must
+// outlive the dispatcher.
 void register_order_to_cash(events::Dispatcher& dispatcher, const Chain& chain);
 
 // The steps, one per subscriber (each ignores the event types it does not handle).
@@ -90,6 +91,7 @@ Result<void> fulfilment_step(const Chain& c, storage::Tx& tx, const events::Even
 Result<void> labels_step(const Chain& c, storage::Tx& tx, const events::Event& e);  // shipment.created → label
 Result<void> invoicing_step(const Chain& c, storage::Tx& tx, const events::Event& e);
 Result<void> emails_step(const Chain& c, storage::Tx& tx, const events::Event& e);
+Result<void> bank_instructions_step(const Chain& c, storage::Tx& tx, const events::Event& e);
 Result<void> returns_step(const Chain& c, storage::Tx& tx, const events::Event& e);
 
 // What an order can still return (returns::ReturnableLookup for the returns API): per SKU
