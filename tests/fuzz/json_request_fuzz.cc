@@ -43,35 +43,13 @@
 #include "fondaco/base/text.h"
 #include "fondaco/platform/json.h"
 
-// The smoke runner installs a handler to count violations and carry on; without one (the
-// libFuzzer build) a violation is a crash, so libFuzzer saves the input.
-namespace fondaco_fuzz {
-void (*on_violation)(const std::string& what) = nullptr;
-// Responses seen, by class (the smoke runner reports them: seeds must reach the 2xx path).
-std::size_t responses_2xx = 0;
-std::size_t responses_4xx = 0;
-}
+#include "fuzz_support.h"
 
 namespace {
 
 using fondaco::api::Request;
 using fondaco::api::Response;
 namespace json = fondaco::json;
-
-void violation(const std::string& what) {
-  if (fondaco_fuzz::on_violation) {
-    fondaco_fuzz::on_violation(what);
-    return;
-  }
-  std::fprintf(stderr, "fuzz property violated: %s\n", what.c_str());
-  std::fflush(stderr);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond, what)                                      \
-  do {                                                              \
-    if (!(cond)) violation(std::string(what) + " [" #cond "]");     \
-  } while (0)
 
 struct RouteChoice {
   char letter;

@@ -22,31 +22,12 @@
 #include "fondaco/base/text.h"
 #include "fondaco/invoicing/fatturapa.h"
 
-namespace fondaco_fuzz {
-void (*on_violation)(const std::string& what) = nullptr;
-std::size_t responses_2xx = 0;
-std::size_t responses_4xx = 0;
-}  // namespace fondaco_fuzz
+#include "fuzz_support.h"
 
 namespace {
 
 namespace inv = fondaco::invoicing;
 using fondaco::ErrorCode;
-
-void violation(const std::string& what) {
-  if (fondaco_fuzz::on_violation) {
-    fondaco_fuzz::on_violation(what);
-    return;
-  }
-  std::fprintf(stderr, "fuzz property violated: %s\n", what.c_str());
-  std::fflush(stderr);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond, what)                                  \
-  do {                                                          \
-    if (!(cond)) violation(std::string(what) + " [" #cond "]"); \
-  } while (0)
 
 template <typename R>
 void check_error(const R& r, const char* parser) {

@@ -20,30 +20,11 @@
 #include "fondaco/base/text.h"
 #include "fondaco/fulfillment/fulfillment.h"
 
-namespace fondaco_fuzz {
-void (*on_violation)(const std::string& what) = nullptr;
-std::size_t responses_2xx = 0;
-std::size_t responses_4xx = 0;
-}  // namespace fondaco_fuzz
+#include "fuzz_support.h"
 
 namespace {
 
 namespace ful = fondaco::fulfillment;
-
-void violation(const std::string& what) {
-  if (fondaco_fuzz::on_violation) {
-    fondaco_fuzz::on_violation(what);
-    return;
-  }
-  std::fprintf(stderr, "fuzz property violated: %s\n", what.c_str());
-  std::fflush(stderr);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond, what)                                  \
-  do {                                                          \
-    if (!(cond)) violation(std::string(what) + " [" #cond "]"); \
-  } while (0)
 
 bool tracking_chars_ok(const std::string& t) {
   if (t.empty() || t.size() > fondaco::limits::kMaxTrackingNumberChars) return false;
