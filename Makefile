@@ -12,7 +12,7 @@ bootstrap:
 
 build-release: bootstrap
 	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFONDACO_WERROR=OFF >/dev/null
-	@cmake --build build/release --target fondaco -j $(JOBS)
+	@cmake --build build/release --target fondaco web_admin -j $(JOBS)
 
 # Builds Release, creates ./fondaco-data/ with the SQLite database, loads the demo shop on
 # first start, serves on http://127.0.0.1:8080 and prints an admin token.
@@ -42,7 +42,7 @@ fuzz:
 	@./build/fuzz/tests/fuzz_$(FUZZ_TARGET) -artifact_prefix=build/fuzz/ -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_CORPUS)
 
 bench: build-release
-	@cmake --build build/release --target bench_stock bench_orders bench_chain -j $(JOBS)
+	@cmake --build build/release --target bench_stock bench_orders bench_chain bench_channel_push bench_import -j $(JOBS)
 	@bench/run.sh
 
 clean:

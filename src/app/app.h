@@ -11,12 +11,18 @@
 #include "fondaco/api/app.h"
 #include "fondaco/base/limits.h"
 #include "fondaco/fulfillment/fulfillment.h"
+#include "fondaco/generic/client.h"
+#include "fondaco/http/client.h"
 #include "fondaco/invoicing/invoicing.h"
 #include "fondaco/notifications/notifications.h"
 #include "fondaco/orders/orders.h"
 #include "fondaco/payments/payments.h"
 #include "fondaco/platform/system.h"
 #include "fondaco/returns/returns.h"
+#include "fondaco/shopify/client.h"
+#include "fondaco/woocommerce/client.h"
+#include "fondaco/webhooks/webhooks.h"
+#include "fondaco/workflows/channel_sync.h"
 #include "fondaco/workflows/order_to_cash.h"
 
 namespace fondaco::app {
@@ -41,6 +47,7 @@ struct Config {
   // serve: how long a cart holds stock when its request names no TTL.
   std::int64_t cart_ttl_seconds = limits::kDefaultCartTtlSeconds;
   SmtpConfig smtp;
+  std::string web_dir;  // serve: the built console (empty: FONDACO_WEB_DIR, else the build's)
 };
 
 // Default database: ./fondaco-data/fondaco.db (the directory is created when missing).
@@ -73,7 +80,51 @@ struct Runtime {
   std::unique_ptr<notifications::Transport> mail;
   std::unique_ptr<payments::Gateway> gateway;
   std::unique_ptr<api::Services> services;
+  // ---- runtime channels-sync ----
+  // Stock, listings and fulfilments out to the channels (src/workflows/channel_sync.h): the
+  // connectors' clients over one HTTP client, the subscriber's modules, and the worker with
+  // one thread per pushing channel (channel_worker.cc). Built by init_channel_sync.
+  std::unique_ptr<http::Client> channel_http;
+  std::unique_ptr<channels::ChannelClient> shopify_client;
+  std::unique_ptr<channels::ChannelClient> woocommerce_client;
+  std::unique_ptr<channels::ChannelClient> generic_client;
+  std::unique_ptr<workflows::ChannelSync> channel_sync;
+  std::shared_ptr<class ChannelWorker> channel_worker;
+  void start_channel_sync();  // the worker is stopped by stop_channel_sync or destruction
+  void stop_channel_sync();
+  void wake_channel_sync(std::int64_t channel_id);
+  // ---- end runtime channels-sync ----
+  // ---- runtime webhooks ----
+  // Outbound webhooks (src/modules/webhooks): endpoints and deliveries, and the libcurl
+  // sender the worker posts them through (webhook_worker.cc).
+  std::unique_ptr<webhooks::Webhooks> webhooks;
+  std::unique_ptr<webhooks::Sender> webhook_sender;
+  static std::unique_ptr<webhooks::Sender> make_webhook_sender();
+  // Sends due webhook deliveries off the request and event paths, so a slow receiver delays
+  // only itself. Wakes on every commit and at least every 500 ms; forgets delivery logs
+  // older than limits::kWebhookLogRetentionMs once an hour. Tests call run_once with their
+  // own clock.
+  class WebhookWorker {
+   public:
+    WebhookWorker(Runtime& rt, const Clock& clock) : rt_(rt), clock_(clock) {}
+    ~WebhookWorker() { stop(); }
+    void start();
+    void stop();
+    // One round; returns how many deliveries it handled (sent, retried or given up).
+    Result<int> run_once();
+
+   private:
+    Runtime& rt_;
+    const Clock& clock_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+    std::int64_t last_prune_ms_ = 0;
+  };
+  // ---- end runtime webhooks ----
 };
+// Builds the channel-sync members of rt and registers its subscriber (make_runtime calls it).
+Result<void> init_channel_sync(Runtime& rt);
+
 Result<std::unique_ptr<Runtime>> make_runtime(const std::string& db_url,
                                               const SmtpConfig& smtp = {});
 
@@ -102,6 +153,39 @@ Result<bool> load_demo(Runtime& rt);
 int run_serve(const Config& config);
 int run_migrate(const Config& config);
 int run_demo(const Config& config);
+// ---- commands users ----
+struct UserCreateOptions {
+  std::string email;
+  std::string role;
+  std::string name;
+  std::string locale = "it";
+  bool password_stdin = false;  // read one line from stdin instead of prompting
+};
+// `fondaco user create`: the password comes from stdin (--password-stdin) or, on a
+// terminal, from a prompt without echo. Prints the new user's id and e-mail; 1 and a
+// one-line reason on failure.
+int run_user_create(const Config& config, const UserCreateOptions& options);
+// The demo's console login (admin@demo.fondaco.test) with a random password, created when
+// no user has that e-mail. Returns the password when it created the user (it is shown
+// only then), nullopt when the user already existed.
+Result<std::optional<std::string>> create_demo_user(Runtime& rt);
+inline constexpr std::string_view kDemoUserEmail = "admin@demo.fondaco.test";
+// ---- end commands users ----
+// ---- commands imports ----
+struct ImportProductsOptions {
+  std::string file;
+  std::string format;  // "shopify" or "woocommerce"
+  std::string price_list = "default";
+  std::string compare_at_price_list;  // empty: compare-at prices are not stored
+};
+// `fondaco import products FILE --format F`: streams FILE (never read whole), draws a
+// progress bar when stderr is a terminal, prints the report as JSON on stdout. Exit 0 when
+// every product was applied, 2 when rows were refused, 1 when the import could not run or
+// the file is broken past some line (what came before it is applied).
+int run_import_products(const Config& config, const ImportProductsOptions& options);
+// `fondaco export products --format F`: the whole catalog as CSV on stdout, page by page.
+int run_export_products(const Config& config, const ImportProductsOptions& options);
+// ---- end commands imports ----
 int run_token_create(const Config& config, const std::string& role, const std::string& name);
 
 }  // namespace fondaco::app

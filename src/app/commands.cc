@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,8 +12,10 @@
 #include <spdlog/spdlog.h>
 
 #include "app.h"
+#include "fondaco/api/static_files.h"
 #include "fondaco/base/limits.h"
 #include "fondaco/platform/metrics.h"
+#include "fondaco/storefront/storefront.h"
 
 namespace fondaco::app {
 namespace {
@@ -124,12 +127,16 @@ int run_serve(const Config& config) {
   if (!rt) return report(rt.error());
   (*rt)->services->cart_ttl_seconds = config.cart_ttl_seconds;
   std::string token;
+  std::optional<std::string> demo_password;  // shown only when the demo user is created
   if (config.demo) {
     auto loaded = load_demo(**rt);
     if (!loaded) return report(loaded.error());
     auto t = demo_admin_token(**rt, config.db_url, *loaded);
     if (!t) return report(t.error());
     token = *t;
+    auto login = create_demo_user(**rt);  // the console's demo login (users_cmd.cc)
+    if (!login) return report(login.error());
+    demo_password = *login;
   }
   // Block the signals before any thread starts so only sigwait below receives them.
   sigset_t signals;
@@ -144,8 +151,23 @@ int run_serve(const Config& config) {
   int threads = config.threads;
   if (threads == 0)
     threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) * 32;
-  auto server = api::make_http_server({listen->first, listen->second, threads},
-                                      api::make_api_handler(*(*rt)->services));
+  // ---- serve web (the handler may be wrapped to serve the console and storefront) ----
+  // The console's files: --web-dir, else FONDACO_WEB_DIR, else the build's web/admin/dist.
+  std::string web_dir = config.web_dir;
+  if (const char* env = std::getenv("FONDACO_WEB_DIR"); web_dir.empty() && env && *env)
+    web_dir = env;
+  if (web_dir.empty()) web_dir = FONDACO_DEFAULT_WEB_DIR;
+  if (!std::filesystem::exists(std::filesystem::path(web_dir) / "index.html"))
+    spdlog::warn("no admin console at {} (build it with npm run build in web/)", web_dir);
+  api::Handler handler =
+      api::make_web_handler({web_dir, "/admin"}, api::make_api_handler(*(*rt)->services));
+  // ---- end serve web ----
+  // ---- serve storefront ----
+  // The shop answers every other path ("/" included) in front of the console and the API.
+  handler = storefront::make_storefront_handler(*(*rt)->services, storefront::StorefrontOptions{},
+                                                std::move(handler));
+  // ---- end serve storefront ----
+  auto server = api::make_http_server({listen->first, listen->second, threads}, handler);
   if (auto s = server->start(); !s) return report(s.error());
   (*rt)->services->open_connections = [&] { return server->open_connections(); };
   register_gauges(**rt, *server);
@@ -153,6 +175,16 @@ int run_serve(const Config& config) {
   Housekeeper housekeeper(**rt);
   OutboxWorker outbox(**rt);
   outbox.start();
+  // ---- serve channels-sync ----
+  (*rt)->services->channel_sync_wake = [r = rt->get()](std::int64_t id) {
+    r->wake_channel_sync(id);
+  };
+  (*rt)->start_channel_sync();
+  // ---- end serve channels-sync ----
+  // ---- serve webhooks ----
+  Runtime::WebhookWorker webhook_worker(**rt, (*rt)->clock);
+  webhook_worker.start();
+  // ---- end serve webhooks ----
   if (!(*rt)->mail) spdlog::warn("no SMTP server configured (--smtp-url): e-mails stay queued");
   spdlog::info("fondaco {} serving on http://{}:{} ({} database)", FONDACO_VERSION, listen->first,
                server->port(), storage::to_string((*rt)->db->engine()));
@@ -160,6 +192,11 @@ int run_serve(const Config& config) {
     std::cout << "Demo shop ready. Admin token:\n  " << token << "\nTry:\n  curl -H 'Authorization: Bearer "
               << token << "' http://" << listen->first << ":" << server->port()
               << "/api/v1/products?limit=2\n"
+              << "Shop: http://" << listen->first << ":" << server->port() << "/\n"
+              << std::flush;
+    std::cout << "Console login: " << kDemoUserEmail << " / "
+              << (demo_password ? *demo_password : "(password shown when it was created)")
+              << "\n  http://" << listen->first << ":" << server->port() << "/admin/\n"
               << std::flush;
   }
   int sig = 0;
@@ -168,6 +205,8 @@ int run_serve(const Config& config) {
   server->stop();
   (*rt)->dispatcher->stop();
   outbox.stop();
+  (*rt)->stop_channel_sync();
+  webhook_worker.stop();
   spdlog::info("stopped");
   return 0;
 }

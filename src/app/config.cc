@@ -15,6 +15,9 @@
 #include "fondaco/platform/metrics.h"
 #include "fondaco/smtp/smtp.h"
 #include "fondaco/storage/migrations.h"
+#include "fondaco/webhooks/webhooks.h"
+#include "fondaco/workflows/webhooks_notify.h"
+#include "fondaco/customers/customers.h"
 
 namespace fondaco::app {
 
@@ -43,6 +46,8 @@ Result<std::unique_ptr<storage::Database>> open_and_migrate(const std::string& u
       {"fulfillment", fulfillment::migrations()},
       {"returns", returns::migrations()},
       {"notifications", notifications::migrations()},
+      {"webhooks", webhooks::migrations()},
+      {"customers", customers::migrations()},
       {"api", api::migrations()},
   };
   FONDACO_TRY(storage::migrate(*db, modules, clock.now_ms()));
@@ -93,6 +98,15 @@ Result<std::unique_ptr<Runtime>> make_runtime(const std::string& db_url, const S
                                        *rt->orders, *rt->payments, *rt->invoicing,
                                        *rt->fulfillment, *rt->notifications, *rt->returns, {}});
   workflows::register_order_to_cash(*rt->dispatcher, *rt->chain);
+  // ---- runtime channels-sync ----
+  FONDACO_TRY(init_channel_sync(*rt));
+  // ---- end runtime channels-sync ----
+  // ---- runtime webhooks ----
+  rt->webhooks = std::make_unique<webhooks::Webhooks>(rt->log);
+  rt->webhook_sender = Runtime::make_webhook_sender();
+  webhooks::register_fan_out(*rt->dispatcher);
+  workflows::register_webhooks_notify(*rt->dispatcher, *rt->chain);
+  // ---- end runtime webhooks ----
   rt->mail = FONDACO_TRY(make_mail_transport(smtp));
   rt->gateway = std::make_unique<payments::StripeGateway>();
   rt->writes = std::make_unique<storage::GroupCommit>(*rt->db);

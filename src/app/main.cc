@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
       ->envname("FONDACO_SMTP_PASSWORD");
   serve->add_flag("--smtp-starttls", config.smtp.starttls, "Require STARTTLS on smtp://")
       ->envname("FONDACO_SMTP_STARTTLS");
+  serve->add_option("--web-dir", config.web_dir,
+                    "Folder of the built admin console (default: FONDACO_WEB_DIR or the build's)");
   serve->add_flag("--demo", config.demo,
                   "Load the demo shop into an empty database and print an admin token");
 
@@ -64,6 +66,70 @@ int main(int argc, char** argv) {
   auto* demo = cli.add_subcommand("demo", "Load the demo shop (if the catalog is empty)");
   add_db(demo);
   add_log(demo);
+
+  // ---- cli users ----
+  auto* user = cli.add_subcommand("user", "Manage web console users");
+  user->require_subcommand(1);
+  auto* user_create = user->add_subcommand(
+      "create", "Create a console user; the password is read from stdin or a prompt");
+  fondaco::app::UserCreateOptions user_options;
+  user_create->add_option("--email", user_options.email, "Login e-mail (unique)")->required();
+  user_create->add_option("--role", user_options.role,
+                          "admin, manager, marketing, purchasing, logistics, customer_care, "
+                          "accounting or integration")
+      ->required();
+  user_create->add_option("--name", user_options.name, "Display name");
+  user_create->add_option("--locale", user_options.locale, "Console language")
+      ->check(CLI::IsMember({"it", "en"}))
+      ->capture_default_str();
+  user_create->add_flag("--password-stdin", user_options.password_stdin,
+                        "Read the password from the first line of stdin");
+  add_db(user_create);
+  add_log(user_create);
+  // Runs when parsing is complete; CLI11_PARSE turns the RuntimeError into the exit code.
+  user_create->final_callback([&] {
+    fondaco::platform::init_logging(config.log_level);
+    throw CLI::RuntimeError(fondaco::app::run_user_create(config, user_options));
+  });
+  // ---- end cli users ----
+  // ---- cli imports ----
+  fondaco::app::ImportProductsOptions import_options;
+  auto add_file_format = [&](CLI::App* cmd) {
+    cmd->add_option("--format", import_options.format, "shopify or woocommerce")
+        ->required()
+        ->check(CLI::IsMember({"shopify", "woocommerce"}));
+    cmd->add_option("--price-list", import_options.price_list, "Price list of the selling price")
+        ->capture_default_str();
+    cmd->add_option("--compare-at-price-list", import_options.compare_at_price_list,
+                    "Price list for compare-at (Shopify) / regular (WooCommerce) prices; "
+                    "not stored when absent");
+    add_db(cmd);
+    add_log(cmd);
+  };
+  auto* import_cmd = cli.add_subcommand("import", "Import files");
+  import_cmd->require_subcommand(1);
+  auto* import_products = import_cmd->add_subcommand(
+      "products",
+      "Import a Shopify or WooCommerce product CSV; prints the report as JSON. Exit status: "
+      "0 all applied, 2 some rows refused (listed in the report), 1 the import failed");
+  import_products->add_option("FILE", import_options.file, "The CSV file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add_file_format(import_products);
+  import_products->final_callback([&] {
+    fondaco::platform::init_logging(config.log_level);
+    throw CLI::RuntimeError(fondaco::app::run_import_products(config, import_options));
+  });
+  auto* export_cmd = cli.add_subcommand("export", "Export files to stdout");
+  export_cmd->require_subcommand(1);
+  auto* export_products =
+      export_cmd->add_subcommand("products", "Every product as a Shopify or WooCommerce CSV");
+  add_file_format(export_products);
+  export_products->final_callback([&] {
+    fondaco::platform::init_logging(config.log_level);
+    throw CLI::RuntimeError(fondaco::app::run_export_products(config, import_options));
+  });
+  // ---- end cli imports ----
 
   auto* token = cli.add_subcommand("token", "Manage API tokens");
   token->require_subcommand(1);

@@ -18,6 +18,8 @@
 #include "fondaco/payments/payments.h"
 #include "fondaco/returns/returns.h"
 #include "fondaco/storage/migrations.h"
+#include "fondaco/webhooks/webhooks.h"
+#include "fondaco/customers/customers.h"
 #include "fondaco/testing/testing.h"
 
 namespace fondaco::testing {
@@ -119,6 +121,8 @@ std::unique_ptr<storage::Database> TestDb::open_migrated() const {
       {"fulfillment", fulfillment::migrations()},
       {"returns", returns::migrations()},
       {"notifications", notifications::migrations()},
+      {"webhooks", webhooks::migrations()},
+      {"customers", customers::migrations()},
   };
   auto r = storage::migrate(*db, modules, 0);
   if (!r) ADD_FAILURE() << "migrate: " << r.error().message;

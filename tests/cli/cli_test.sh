@@ -248,6 +248,31 @@ else
   fail "FONDACO_DB is honoured" "exit $rc" "stderr: $(head -c 300 "$TMP/envtoken.err")"
 fi
 
+# user create: the password from stdin; a duplicate e-mail or a short password fails with
+# one line, and without --password-stdin a non-terminal stdin is refused.
+rc=0
+echo "a long enough password" | "$FONDACO" user create --email Ops@Example.it --role logistics \
+  --password-stdin --db "$DB_A" >"$TMP/user.out" 2>"$TMP/user.err" || rc=$?
+if [[ $rc -eq 0 ]] && one_line "$TMP/user.out" && grep -q "ops@example.it" "$TMP/user.out"; then
+  pass "user create reads the password from stdin"
+else
+  fail "user create reads the password from stdin" "exit $rc" "stderr: $(head -c 300 "$TMP/user.err")"
+fi
+for args in "--email ops@example.it --password-stdin" "--email new@example.it --password-stdin" \
+  "--email other@example.it"; do
+  rc=0
+  pw="a long enough password"
+  [[ $args == *new@* ]] && pw="short"
+  # shellcheck disable=SC2086
+  echo "$pw" | "$FONDACO" user create $args --role admin --db "$DB_A" \
+    >"$TMP/baduser.out" 2>"$TMP/baduser.err" || rc=$?
+  if [[ $rc -ne 0 ]] && one_line "$TMP/baduser.err" && [[ ! -s $TMP/baduser.out ]]; then
+    pass "user create $args (duplicate, short password or no terminal) fails with one line"
+  else
+    fail "user create $args fails with one line" "exit $rc" "stderr: $(head -c 300 "$TMP/baduser.err")"
+  fi
+done
+
 # ---- 4. unreachable PostgreSQL ----
 
 rc=0
@@ -364,6 +389,29 @@ if start_server "$DUR" --demo; then
   fi
 else
   fail "serve --demo for the durability check" "$(tail -n 5 "$ERR" 2>/dev/null)"
+fi
+
+# ---- 9. import products (the shared Shopify sample), re-import, export ----
+SAMPLE="$(dirname "$0")/../../../shared/data/formats/shopify/product_template.csv"
+IMPORT_DB="sqlite:$TMP/import.db"
+if [[ -f $SAMPLE ]]; then
+  set +e
+  report=$("$FONDACO" import products "$SAMPLE" --format shopify --db "$IMPORT_DB" 2>"$TMP/import.err")
+  code=$?
+  again=$("$FONDACO" import products "$SAMPLE" --format shopify --db "$IMPORT_DB" 2>>"$TMP/import.err")
+  exported=$("$FONDACO" export products --format woocommerce --db "$IMPORT_DB" 2>>"$TMP/import.err")
+  printf 'Handle,Title,Variant Price\nbad,Bad,1.234\n' >"$TMP/bad.csv"
+  "$FONDACO" import products "$TMP/bad.csv" --format shopify --db "$IMPORT_DB" >/dev/null 2>&1
+  bad_code=$?
+  set -e
+  if [[ $code -eq 0 && $report == *'"products":{"created":3,'* && $again == *'"unchanged":3,'* &&
+        $exported == *SRT_COT_433* && $bad_code -eq 2 ]]; then
+    pass "import products: sample imported, re-import unchanged, export, exit 2 on refused rows"
+  else
+    fail "import products" "exit $code/$bad_code: ${report:0:300} | ${again:0:200}" "$(tail -n 3 "$TMP/import.err")"
+  fi
+else
+  fail "import products" "sample not found: $SAMPLE"
 fi
 
 echo "$PASSED passed, $FAILED failed"

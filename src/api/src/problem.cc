@@ -9,6 +9,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::invalid_argument: return 400;
     case ErrorCode::unauthorized: return 401;
     case ErrorCode::forbidden: return 403;
+    case ErrorCode::csrf_failed: return 403;
     case ErrorCode::not_found: return 404;
     case ErrorCode::method_not_allowed: return 405;
     case ErrorCode::conflict: return 409;
@@ -20,6 +21,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::unsupported_media_type: return 415;
     case ErrorCode::idempotency_mismatch: return 422;
     case ErrorCode::unprocessable: return 422;
+    case ErrorCode::rate_limited: return 429;
     case ErrorCode::unavailable: return 503;
     case ErrorCode::internal: return 500;
   }
@@ -38,6 +40,7 @@ std::string_view title(int status) {
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
   }

@@ -104,7 +104,8 @@ class Router {
     for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes,
                       orders_routes, channels_routes, carts_routes, payments_routes, invoicing_routes,
                       fulfillment_routes, returns_routes, automations_routes,
-                      emails_routes})
+                      emails_routes, users_routes, dashboard_routes, channel_inbound_routes,
+                      webhooks_routes, imports_routes})
       for (auto& r : group()) add(std::move(r));
     // A capture with a literal suffix ("{id}.pdf") is more specific than a bare capture
     // ("{id}") that would also match its segment, so those routes are tried first.
@@ -117,7 +118,8 @@ class Router {
 
   Response handle(const Request& req) {
     const auto t0 = platform::monotonic_micros();
-    Ctx ctx{req, s_, {}, {}, std::nullopt, token_cache_, std::nullopt, false, variant_cache_.get()};
+    Ctx ctx{req,         s_,           {}, {}, std::nullopt, token_cache_, std::nullopt, false,
+            variant_cache_.get(), &users_, std::nullopt, std::nullopt};
     Entry* entry = nullptr;
     Response resp = dispatch(ctx, entry);
     if (entry) {
@@ -217,8 +219,27 @@ class Router {
   Result<void> authorize(Ctx& ctx, const Access& access) {
     if (access.public_route) return ok();
     const std::string_view auth = ctx.req.header("Authorization");
-    if (auth.empty())
-      return fail(ErrorCode::unauthorized, "missing Authorization: Bearer <token> header");
+    const std::string_view cookie = cookie_value(ctx.req, kSessionCookie);
+    if (!auth.empty()) {
+      FONDACO_TRY(authorize_bearer(ctx, auth));
+    } else if (!cookie.empty()) {
+      FONDACO_TRY(authorize_session(ctx, cookie));
+    } else {
+      return fail(ErrorCode::unauthorized,
+                  "missing Authorization: Bearer <token> header or session cookie");
+    }
+    const Role role = ctx.principal->role;
+    if (role != Role::admin) {
+      bool allowed = false;
+      for (Role r : access.roles) allowed = allowed || r == role;
+      if (!allowed)
+        return fail(ErrorCode::forbidden,
+                    "role " + std::string(governance::to_string(role)) + " may not use this route");
+    }
+    return ok();
+  }
+
+  Result<void> authorize_bearer(Ctx& ctx, std::string_view auth) {
     if (auth.size() < 7 || (auth.substr(0, 7) != "Bearer " && auth.substr(0, 7) != "bearer "))
       return fail(ErrorCode::unauthorized, "Authorization must use the Bearer scheme");
     const std::string_view secret = auth.substr(7);
@@ -232,20 +253,36 @@ class Router {
       token_cache_.put(std::string(secret), *verified, now, generation);
       token = std::move(*verified);
     }
-    if (token->role != Role::admin) {
-      bool allowed = false;
-      for (Role r : access.roles) allowed = allowed || r == token->role;
-      if (!allowed)
-        return fail(ErrorCode::forbidden, "role " + std::string(governance::to_string(token->role)) +
-                                              " may not use this route");
-    }
+    ctx.principal = Principal{Principal::Kind::token, token->id, token->role};
     ctx.token = std::move(*token);
     return ok();
   }
 
+  // The cookie is sent by the browser on its own, so a state change also needs the
+  // session's CSRF token in a header that another site's page cannot set.
+  Result<void> authorize_session(Ctx& ctx, std::string_view secret) {
+    const std::int64_t now = ctx.now_ms();
+    auto session = FONDACO_TRY(
+        s_.db.read([&](storage::Tx& tx) { return users_.authenticate_session(tx, secret, now); }));
+    const std::string_view m = ctx.req.method;
+    if (m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE") {
+      const std::string_view sent = ctx.req.header("X-CSRF-Token");
+      if (sent.empty() || !platform::constant_time_equal(sent, session.csrf_token))
+        return fail(ErrorCode::csrf_failed,
+                    "a state change with the session cookie needs the session's X-CSRF-Token",
+                    "X-CSRF-Token");
+    }
+    if (now - session.last_seen_at >= limits::kSessionTouchIntervalMs)
+      FONDACO_TRY(s_.writes.write(
+          [&](storage::Tx& tx) { return users_.touch_session(tx, session.id, now); }));
+    ctx.principal = Principal{Principal::Kind::user, session.user.id, session.user.role};
+    ctx.session = std::move(session);
+    return ok();
+  }
+
   Response run(Ctx& ctx, const Route& route) {
-    if (ctx.req.method == "POST" && ctx.token) {
-      auto key = Idempotency::from_request(ctx.req, ctx.token->id);
+    if (ctx.req.method == "POST" && ctx.principal) {
+      auto key = Idempotency::from_request(ctx.req, ctx.principal->idempotency_scope());
       if (!key) return problem_response(key.error());
       if (*key) return run_idempotent(ctx, route, std::move(**key));
     }
@@ -288,6 +325,7 @@ class Router {
   }
 
   Services& s_;
+  governance::Users users_{s_.log};
   TokenCache token_cache_;
   Idempotency idempotency_;
   std::shared_ptr<ReadCache> variant_cache_;
@@ -311,7 +349,8 @@ std::vector<RouteInfo> route_table() {
   for (auto group : {system_routes, catalog_routes, inventory_routes, governance_routes,
                       orders_routes, channels_routes, carts_routes, payments_routes, invoicing_routes,
                       fulfillment_routes, returns_routes, automations_routes,
-                      emails_routes})
+                      emails_routes, users_routes, dashboard_routes, channel_inbound_routes,
+                      webhooks_routes, imports_routes})
     for (auto& r : group()) out.push_back(RouteInfo{r.method, r.pattern});
   return out;
 }
@@ -350,6 +389,19 @@ Result<std::int64_t> prune_idempotency_keys(storage::Database& db, std::int64_t 
 }
 
 // ---- helpers shared by resource files ----
+
+std::string_view cookie_value(const Request& req, std::string_view name) {
+  std::string_view h = req.header("Cookie");
+  while (!h.empty()) {
+    const auto semi = h.find(';');
+    std::string_view pair = h.substr(0, semi);
+    h = semi == std::string_view::npos ? std::string_view{} : h.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+  }
+  return {};
+}
 
 Result<std::unique_ptr<json::Document>> json_body(const Ctx& c) {
   const auto ct = c.req.header("Content-Type");

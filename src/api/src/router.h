@@ -12,6 +12,7 @@
 
 #include "fondaco/api/app.h"
 #include "fondaco/governance/tokens.h"
+#include "fondaco/governance/users.h"
 #include "fondaco/platform/json.h"
 #include "idempotency.h"
 #include "read_cache.h"
@@ -42,16 +43,37 @@ class TokenCache {
   std::uint64_t generation_ = 0;
 };
 
+// The console's session cookie (governance/users.h). A request authenticates either with
+// `Authorization: Bearer <token>` (API clients) or with this cookie (the web console);
+// when both are present the bearer token wins and the cookie is ignored.
+inline constexpr std::string_view kSessionCookie = "fondaco_session";
+// The value of cookie `name` in the request's Cookie header, or empty.
+std::string_view cookie_value(const Request& req, std::string_view name);
+
+// Who is calling, whichever way they authenticated; role checks use it.
+struct Principal {
+  enum class Kind { token, user };
+  Kind kind = Kind::token;
+  std::int64_t id = 0;  // the token's or the user's id
+  Role role = Role::integration;
+  // Idempotency-Key records are scoped per caller: a token by its id, a user by its id
+  // negated (ids are positive), so a user's keys never collide with a token's.
+  std::int64_t idempotency_scope() const { return kind == Kind::token ? id : -id; }
+};
+
 struct Ctx {
   const Request& req;
   Services& s;
   Params path;   // {id} captures, decoded
   Params query;  // decoded query parameters
-  std::optional<governance::Token> token;
+  std::optional<governance::Token> token;  // set when a bearer token authenticated
   TokenCache& token_cache;
   std::optional<IdempotencyKey> idem;  // set on POSTs that carry an Idempotency-Key
   bool idem_recorded = false;
   ReadCache* variant_cache = nullptr;  // null when caching is off (PostgreSQL)
+  governance::Users* users = nullptr;  // console users and sessions (never null in routes)
+  std::optional<Principal> principal;  // set on every authenticated (non-public) route
+  std::optional<governance::Session> session;  // set when the session cookie authenticated
   std::int64_t now_ms() const { return s.clock.now_ms(); }
 };
 
@@ -108,6 +130,11 @@ std::vector<Route> fulfillment_routes();
 std::vector<Route> returns_routes();
 std::vector<Route> automations_routes();
 std::vector<Route> emails_routes();
+std::vector<Route> users_routes();            // sessions and users (web console)
+std::vector<Route> dashboard_routes();        // admin dashboard figures
+std::vector<Route> channel_inbound_routes();  // channel webhooks and report imports
+std::vector<Route> webhooks_routes();         // outbound webhook endpoints
+std::vector<Route> imports_routes();          // product/order files in and out
 
 // ---- helpers ----
 Response json_response(int status, std::string body);

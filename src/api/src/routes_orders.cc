@@ -68,6 +68,11 @@ void write_totals(json::Writer& w, const orders::Order& o) {
   }
   w.end_array().end_object();
   w.kv("channel_total_minor", o.channel_total_minor).kv_bool("totals_mismatch", o.totals_mismatch);
+  // The channel's marketplace fees (charged to the seller) and why the order is held.
+  w.kv("fees_minor", o.fees_minor).kv("hold_reason", o.hold_reason);
+  w.key("external_updated_at");
+  if (o.external_updated_at) w.str(format_rfc3339_ms(*o.external_updated_at));
+  else w.null();
 }
 
 // The order; reservations and timeline only when given (the single-order views).

@@ -66,6 +66,11 @@ Result<Response> list_events(Ctx& c) {
 
 Result<Response> me(Ctx& c) {
   json::Writer w;
+  if (c.session) {  // a console user (session cookie) rather than a token
+    w.begin_object().kv("user_id", c.session->user.id).kv("name", c.session->user.name);
+    w.kv("role", governance::to_string(c.session->user.role)).end_object();
+    return json_response(200, w.take());
+  }
   w.begin_object().kv("token_id", c.token->id).kv("name", c.token->name);
   w.kv("role", governance::to_string(c.token->role)).end_object();
   return json_response(200, w.take());

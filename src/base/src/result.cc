@@ -20,6 +20,8 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::cart_expired: return "cart_expired";
     case ErrorCode::cart_converted: return "cart_converted";
     case ErrorCode::unprocessable: return "unprocessable";
+    case ErrorCode::rate_limited: return "rate_limited";
+    case ErrorCode::csrf_failed: return "csrf_failed";
   }
   return "internal";
 }

@@ -211,6 +211,18 @@ Result<mu::data> data_for(const RefundIssued& r, Locale l) {
   return d;
 }
 
+Result<mu::data> data_for(const WebhookDisabled& w, Locale l) {
+  FONDACO_TRY(check_text(w.url, "data.url", true, limits::kMaxWebhookUrlChars));
+  FONDACO_TRY(check_text(w.reason, "data.reason", true));
+  FONDACO_TRY(check_date(w.disabled_at_ms, "data.disabled_at_ms"));
+  mu::data d;
+  d.set("endpoint_id", std::to_string(w.endpoint_id));
+  d.set("url", w.url);
+  d.set("reason", w.reason);
+  d.set("disabled_date", format_date(w.disabled_at_ms, l));
+  return d;
+}
+
 // A template is ours and compiled in: a parse error is a bug, reported as internal.
 Result<std::string> render_one(std::string_view tmpl, const mu::data& d, bool html) {
   mu::mustache m{std::string(tmpl)};

@@ -280,13 +280,44 @@ How soon you see it depends on your bank or card issuer.
 <p>How soon you see it depends on your bank or card issuer.</p>
 )"};
 
+// ---- webhook_disabled (to the seller) ----
+
+constexpr Texts kWebhookDisabledIt = {
+    "Webhook disattivato: {{url}}",
+    R"({{greeting}}
+
+il webhook {{endpoint_id}} ({{url}}) è stato disattivato il {{disabled_date}}: {{reason}}.
+Le consegne in sospeso ripartiranno quando lo riattiverai (PATCH /api/v1/webhooks/{{endpoint_id}} con "status": "active").
+
+{{shop_name}}
+)",
+    R"(<p>{{greeting}}</p>
+<p>il webhook {{endpoint_id}} (<strong>{{url}}</strong>) è stato disattivato il {{disabled_date}}: {{reason}}.</p>
+<p>Le consegne in sospeso ripartiranno quando lo riattiverai.</p>
+)"};
+
+constexpr Texts kWebhookDisabledEn = {
+    "Webhook disabled: {{url}}",
+    R"({{greeting}}
+
+Webhook {{endpoint_id}} ({{url}}) was disabled on {{disabled_date}}: {{reason}}.
+Pending deliveries resume when you enable it again (PATCH /api/v1/webhooks/{{endpoint_id}} with "status": "active").
+
+{{shop_name}}
+)",
+    R"(<p>{{greeting}}</p>
+<p>Webhook {{endpoint_id}} (<strong>{{url}}</strong>) was disabled on {{disabled_date}}: {{reason}}.</p>
+<p>Pending deliveries resume when you enable it again.</p>
+)"};
+
 // Indexed by Kind, then Locale (it, en).
-constexpr std::array<std::array<const Texts*, 2>, 5> kTable = {{
+constexpr std::array<std::array<const Texts*, 2>, 6> kTable = {{
     {&kOrderConfirmedIt, &kOrderConfirmedEn},
     {&kBankTransferIt, &kBankTransferEn},
     {&kShippedIt, &kShippedEn},
     {&kDeliveredIt, &kDeliveredEn},
     {&kRefundIt, &kRefundEn},
+    {&kWebhookDisabledIt, &kWebhookDisabledEn},
 }};
 
 }  // namespace

@@ -226,6 +226,34 @@ ALTER TABLE orders ADD COLUMN locale TEXT NOT NULL DEFAULT 'it' CHECK (locale IN
 ALTER TABLE orders ADD COLUMN invoice_requested BIGINT NOT NULL DEFAULT 0
   CHECK (invoice_requested IN (0, 1));
 )"},
+    // ---- migration 5: channel-inbound (external orders: fees, channel totals, hold reason) ----
+    // What a channel says about an order beyond the order itself: the time of its last
+    // change there (older deliveries are ignored), the fees it charges the seller (total on
+    // the order, the breakdown per fee type beside it) and why the order is held.
+    {5, "orders: channel updated_at, marketplace fees, hold reason",
+     R"(
+ALTER TABLE orders ADD COLUMN external_updated_at INTEGER;
+ALTER TABLE orders ADD COLUMN fees_minor INTEGER;
+ALTER TABLE orders ADD COLUMN hold_reason TEXT;
+CREATE TABLE order_channel_fees (
+  order_id INTEGER NOT NULL REFERENCES orders (id),
+  fee_type TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL,
+  PRIMARY KEY (order_id, fee_type)
+) STRICT;
+)",
+     R"(
+ALTER TABLE orders ADD COLUMN external_updated_at BIGINT;
+ALTER TABLE orders ADD COLUMN fees_minor BIGINT;
+ALTER TABLE orders ADD COLUMN hold_reason TEXT;
+CREATE TABLE order_channel_fees (
+  order_id BIGINT NOT NULL REFERENCES orders (id),
+  fee_type TEXT NOT NULL,
+  amount_minor BIGINT NOT NULL,
+  PRIMARY KEY (order_id, fee_type)
+);
+)"},
+    // ---- end migration 5 ----
 };
 
 }  // namespace

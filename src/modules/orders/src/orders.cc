@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <utility>
@@ -61,7 +62,7 @@ constexpr std::string_view kOrderColumns =
     "ship_name, ship_line1, ship_line2, ship_city, ship_postal_code, ship_province, ship_country, "
     "shipping_method, shipping_minor, shipping_vat_rate_bp, currency, notes, prices_include_vat, "
     "channel_total_minor, totals_mismatch, created_at, updated_at, payment_method, locale, "
-    "invoice_requested";
+    "invoice_requested, external_updated_at, fees_minor, hold_reason";
 
 Result<void> check_text(std::string_view s, std::size_t min_chars, std::size_t max_chars,
                         const std::string& field) {
@@ -208,6 +209,9 @@ Order order_from(const Rows& r, std::size_t i) {
   o.payment_method = parse_payment_method(r.text(i, 39)).value_or(PaymentMethod::none);
   o.locale = r.text(i, 40);
   o.invoice_requested = r.i64(i, 41) != 0;
+  o.external_updated_at = r.opt_i64(i, 42);
+  o.fees_minor = r.opt_i64(i, 43);
+  o.hold_reason = r.opt_text(i, 44);
   return o;
 }
 
@@ -568,6 +572,10 @@ Result<Order> Orders::transition(Tx& tx, std::int64_t id, Status to, std::string
       "INSERT INTO order_history (order_id, at, from_status, to_status, note) "
       "VALUES (?, ?, ?, ?, ?)",
       {id, now_ms, std::string(to_string(from)), std::string(to_string(to)), std::string(note)}));
+  if (from == Status::on_hold && o.hold_reason) {  // the reason held it; it is released now
+    FONDACO_TRY(tx.exec("UPDATE orders SET hold_reason = NULL WHERE id = ?", {id}));
+    o.hold_reason.reset();
+  }
   o.status = to;
   o.updated_at = now_ms;
   json::Writer w;
@@ -575,6 +583,67 @@ Result<Order> Orders::transition(Tx& tx, std::int64_t id, Status to, std::string
   FONDACO_TRY(log_.append(tx, to == Status::cancelled ? "order.cancelled" : "order.status_changed",
                           "order", std::to_string(id), w.take(), now_ms));
   return o;
+}
+
+Result<void> Orders::set_channel_state(Tx& tx, std::int64_t id, const ChannelState& st,
+                                       std::int64_t now_ms) {
+  Order o = FONDACO_TRY(get(tx, id));
+  if (st.channel_total_minor &&
+      (*st.channel_total_minor < 0 || *st.channel_total_minor > limits::kMaxOrderTotalMinor))
+    return fail(ErrorCode::invalid_argument, "must be between 0 and 10^13", "channel_total_minor");
+  if (st.hold_reason && *st.hold_reason)
+    FONDACO_TRY(check_text(**st.hold_reason, 1, limits::kMaxStatusNoteChars, "hold_reason"));
+  const auto total = st.channel_total_minor ? st.channel_total_minor : o.channel_total_minor;
+  const bool mismatch = total && *total != o.totals.total_minor;
+  const auto reason = st.hold_reason ? *st.hold_reason : o.hold_reason;
+  FONDACO_TRY(tx.exec(
+      "UPDATE orders SET external_updated_at = ?, channel_total_minor = ?, totals_mismatch = ?, "
+      "hold_reason = ?, updated_at = ? WHERE id = ?",
+      {storage::opt_value(st.external_updated_at ? st.external_updated_at : o.external_updated_at),
+       storage::opt_value(total), std::int64_t{mismatch ? 1 : 0}, storage::opt_value(reason),
+       now_ms, id}));
+  return ok();
+}
+
+Result<std::vector<ChannelFee>> Orders::channel_fees(Tx& tx, std::int64_t id) {
+  auto rows = FONDACO_TRY(tx.query(
+      "SELECT fee_type, amount_minor FROM order_channel_fees WHERE order_id = ? ORDER BY fee_type",
+      {id}));
+  std::vector<ChannelFee> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) out.push_back({rows.text(i, 0), rows.i64(i, 1)});
+  return out;
+}
+
+Result<void> Orders::set_channel_fees(Tx& tx, std::int64_t id, std::span<const ChannelFee> fees,
+                                      std::int64_t now_ms) {
+  std::vector<ChannelFee> sorted(fees.begin(), fees.end());
+  std::sort(sorted.begin(), sorted.end(), [](auto& a, auto& b) { return a.type < b.type; });
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const std::string path = "fees[" + std::to_string(i) + "]";
+    FONDACO_TRY(check_text(sorted[i].type, 1, limits::kMaxShortTextChars, path + ".type"));
+    if (i > 0 && sorted[i].type == sorted[i - 1].type)
+      return fail(ErrorCode::invalid_argument, "fee types must be unique", path + ".type");
+    const auto amount = sorted[i].amount_minor;
+    if (amount < -limits::kMaxOrderTotalMinor || amount > limits::kMaxOrderTotalMinor ||
+        std::abs(total + amount) > limits::kMaxOrderTotalMinor)
+      return fail(ErrorCode::invalid_argument, "out of range", path + ".amount_minor");
+    total += amount;
+  }
+  FONDACO_TRY(lock(tx, id));
+  if (FONDACO_TRY(channel_fees(tx, id)) == sorted) return ok();
+  FONDACO_TRY(tx.exec("DELETE FROM order_channel_fees WHERE order_id = ?", {id}));
+  for (const auto& f : sorted)
+    FONDACO_TRY(tx.exec(
+        "INSERT INTO order_channel_fees (order_id, fee_type, amount_minor) VALUES (?, ?, ?)",
+        {id, f.type, f.amount_minor}));
+  FONDACO_TRY(tx.exec("UPDATE orders SET fees_minor = ?, updated_at = ? WHERE id = ?",
+                      {total, now_ms, id}));
+  json::Writer w;
+  w.begin_object().kv("id", id).kv("fees_minor", total).end_object();
+  FONDACO_TRY(log_.append(tx, "order.channel_fees_changed", "order", std::to_string(id), w.take(),
+                          now_ms));
+  return ok();
 }
 
 Result<void> Orders::lock(Tx& tx, std::int64_t id) {

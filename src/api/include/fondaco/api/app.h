@@ -41,6 +41,15 @@ struct Services {
   const workflows::Chain* chain = nullptr;
   // How long a cart holds stock when the request names no TTL (serve --cart-ttl).
   std::int64_t cart_ttl_seconds = limits::kDefaultCartTtlSeconds;
+  // ---- services channels-sync ----
+  // Wakes the channel worker's thread for a channel after a request queued pushes for it
+  // (listings, resync); empty when no worker runs (tests without one).
+  std::function<void(std::int64_t channel_id)> channel_sync_wake{};
+  // ---- end services channels-sync ----
+  // ---- services webhooks ----
+  // ---- end services webhooks ----
+  // ---- services users ----
+  // ---- end services users ----
 };
 
 Handler make_api_handler(Services& services);

@@ -252,4 +252,206 @@ static_assert(kEmailDeliverBatchAtOneTime >= 1);
 inline constexpr int kChainMaxAttempts = 10;
 // ---- end automations ----
 
+// users ------------------------------------------------------------------------
+// Console passwords: argon2id with OWASP's first recommended setting (t=2, m=19 MiB, p=1),
+// about 30-60 ms per hash on one core here. A login costs that much on purpose; the rate
+// limits below keep it from becoming a way to burn the CPU.
+inline constexpr std::uint32_t kArgon2TimeCost = 2;
+inline constexpr std::uint32_t kArgon2MemoryKiB = 19 * 1024;
+inline constexpr std::uint32_t kArgon2Parallelism = 1;
+inline constexpr std::size_t kArgon2SaltBytes = 16;
+inline constexpr std::size_t kArgon2HashBytes = 32;
+// NIST SP 800-63B asks for at least 8; 10 leaves room without forcing composition rules.
+// The upper bound keeps one hash cheap to compute (argon2 reads the whole password).
+inline constexpr std::size_t kMinPasswordChars = 10;
+inline constexpr std::size_t kMaxPasswordBytes = 256;
+inline constexpr std::size_t kMaxUserNameChars = 100;
+// Sessions end after 30 minutes without a request (OWASP's upper idle range for an
+// administrative console) and 12 hours after login whatever happens (a working day).
+inline constexpr std::int64_t kSessionIdleTimeoutMs = 30LL * 60 * 1000;
+inline constexpr std::int64_t kSessionAbsoluteLifetimeMs = 12LL * 60 * 60 * 1000;
+// A session's last-seen time is written at most this often, so reading pages does not
+// turn every request into a write.
+inline constexpr std::int64_t kSessionTouchIntervalMs = 60'000;
+// Login failures counted in a sliding window: 5 per e-mail stops guessing one account's
+// password; 20 per client address stops spraying many accounts from one place while an
+// office behind one NAT can still mistype. Both reset when the window passes.
+inline constexpr int kLoginMaxFailuresPerEmail = 5;
+inline constexpr int kLoginMaxFailuresPerAddress = 20;
+inline constexpr std::int64_t kLoginFailureWindowMs = 15LL * 60 * 1000;
+// ---- end users ----
+
+// web ------------------------------------------------------------------------
+// Largest file the console's static handler serves (read whole into the response): the
+// biggest Vite chunk is well under 1 MB; anything larger in the folder is a mistake.
+inline constexpr std::size_t kMaxStaticFileBytes = 8 * 1024 * 1024;
+// Dashboard: orders and variants scanned for the figures (a bounded read per request; the
+// response says `truncated` beyond it).
+inline constexpr int kDashboardMaxOrders = 5000;
+inline constexpr int kDashboardMaxVariants = 2000;
+// A variant whose available quantity (all locations) is at or below this is "low stock".
+inline constexpr std::int64_t kDashboardLowStockQty = 5;
+// ---- end web ----
+// ---- storefront ----
+// A shopper session (cookie fondaco_shop) ends after this long without a request...
+inline constexpr std::int64_t kShopSessionIdleMs = 7LL * 24 * 3600 * 1000;
+// ...and this long after it began, whatever its activity (a stolen cookie stops working).
+inline constexpr std::int64_t kShopSessionAbsoluteMs = 30LL * 24 * 3600 * 1000;
+// A one-time sign-in link lives this long (it travels by e-mail; short limits a leaked one).
+inline constexpr std::int64_t kSignInLinkTtlMs = 15LL * 60 * 1000;
+// Active products the storefront lists (home, categories, sitemap, search): the listing is
+// held in memory and searched there, so the bound keeps a rebuild and a search bounded.
+inline constexpr int kStorefrontMaxProducts = 5000;
+// Entries of the product-page cache (one per product handle).
+inline constexpr std::size_t kStorefrontProductCacheEntries = 10000;
+// Cached storefront data is reused at most this long even without a commit notification,
+// which bounds staleness from writes by other processes sharing a PostgreSQL database.
+inline constexpr std::int64_t kStorefrontCacheMaxAgeMs = 1000;
+// Search: a longer query is refused (422, the page says why); at most this many results.
+inline constexpr std::size_t kSearchMaxQueryChars = 100;
+inline constexpr int kSearchMaxResults = 48;
+// Products on the home page and per category page.
+inline constexpr int kHomeProducts = 12;
+inline constexpr int kCategoryProducts = 96;
+// Orders of one e-mail address scanned by a guest lookup or an account page.
+inline constexpr int kShopperOrdersScanned = 500;
+// Checkout form fields (characters): a name, an address line, a city, a postal code.
+inline constexpr std::size_t kCheckoutFieldChars = 200;
+// A storefront form body (urlencoded); every form is small.
+inline constexpr std::size_t kShopFormBytes = 16 * 1024;
+// ---- end storefront ----
+
+// HTTP client ------------------------------------------------------------------------
+// A response body the HTTP client (connectors/http) reads at most: channel APIs and webhook
+// receivers answer with small JSON documents; anything larger is an error, not memory use.
+inline constexpr std::size_t kHttpClientMaxResponseBytes = 4 * 1024 * 1024;
+
+// channels-sync ------------------------------------------------------------------------
+// How long a channel worker holds the sync rows it claimed (channels/sync_queue.h): far
+// longer than a call may take (the HTTP client's timeouts), so a lease expires only when
+// the worker died, and then another process may send the rows again.
+inline constexpr std::int64_t kChannelSyncLeaseMs = 60'000;
+// Failed pushes wait base × 2^(attempts−1), capped, plus up to 25 % jitter so channels
+// recovering together are not hit in step; a Retry-After from the channel wins when longer.
+inline constexpr std::int64_t kChannelSyncBackoffBaseMs = 500;
+inline constexpr std::int64_t kChannelSyncBackoffMaxMs = 5 * 60'000;
+// After this many failed attempts in a row a version is given up (state "failed", the error
+// kept); the next change of the value, or a resync, tries again. ~40 minutes of retries.
+inline constexpr int kChannelSyncMaxAttempts = 15;
+// Listing and fulfilment rows a worker claims per round (stock rows go by the client's
+// max_stock_batch()).
+inline constexpr int kChannelSyncClaimBatch = 50;
+// Calls per second a channel may receive, per kind, unless the channel's setting
+// "rate_limit_per_second" says otherwise (1..kMaxChannelRateLimitPerSecond). Shopify's REST
+// Admin API allows 2 requests/s per store (leaky bucket of 40); WooCommerce is the shop's
+// own server, so a modest 5; a generic receiver is the integrator's, built for volume.
+inline constexpr int kShopifyRateLimitPerSecond = 2;
+inline constexpr int kWooCommerceRateLimitPerSecond = 5;
+inline constexpr int kGenericRateLimitPerSecond = 200;
+inline constexpr int kMaxChannelRateLimitPerSecond = 1000;
+// Delivery log rows kept per channel (older ones are pruned as new ones arrive).
+inline constexpr std::int64_t kChannelDeliveryLogKeep = 1000;
+// A channel worker with nothing due still looks at the queue this often (rows whose
+// backoff ends, changes committed by another process).
+inline constexpr std::int64_t kChannelWorkerIdleWakeMs = 1000;
+// A resync re-queues at most this many listings of a channel in one request.
+inline constexpr int kMaxChannelResyncListings = 100'000;
+// ---- end channels-sync ----
+
+// connectors-out ------------------------------------------------------------------------
+// One call to a channel's API (Shopify, WooCommerce, a generic endpoint), connect included:
+// their documented calls answer within seconds; a stuck shop must not hold a sync worker.
+inline constexpr std::int64_t kChannelCallTimeoutMs = 15'000;
+// The longest wait a channel may ask for (Retry-After, GraphQL throttle): beyond an hour the
+// answer is more likely broken than meant, and the sync queue's own backoff takes over.
+inline constexpr std::int64_t kChannelMaxRetryAfterMs = 3600LL * 1000;
+// Shopify GraphQL input arrays hold at most 250 items (inventorySetQuantities.quantities).
+inline constexpr std::size_t kShopifyMaxStockBatch = 250;
+// Fulfillment orders read per Shopify order (one per location and split; dozens at most).
+inline constexpr std::size_t kShopifyMaxFulfillmentOrders = 50;
+// Line items read per Shopify fulfillment order (the GraphQL page maximum).
+inline constexpr std::size_t kShopifyMaxFulfillmentOrderLines = 250;
+// WooCommerce's batch endpoints accept up to 100 objects per request by default.
+inline constexpr std::size_t kWooMaxStockBatch = 100;
+// Stock levels per generic webhook body: ~120 bytes each, so a call stays around 60 KB.
+inline constexpr std::size_t kGenericMaxStockBatch = 500;
+// ---- end connectors-out ----
+
+// channel-inbound ------------------------------------------------------------------------
+// A replaced channel secret (webhook signing secret, API token) is still accepted this long,
+// so webhooks signed while the shop rotates it are not refused (Shopify and WooCommerce
+// deliver for hours with retries).
+inline constexpr std::int64_t kChannelSecretGraceMs = 24LL * 3600 * 1000;
+// A credential's name ("api_base_url", "webhook_secret"): short lower-case identifiers.
+inline constexpr std::size_t kMaxChannelCredentialNameChars = 64;
+// A setting's value: URLs and ids; 2 KB is the practical URL ceiling of browsers and proxies.
+inline constexpr std::size_t kMaxChannelSettingChars = 2048;
+// A secret's value: OAuth tokens and signing secrets are < 200 bytes; 4 KB leaves room for JWTs.
+inline constexpr std::size_t kMaxChannelSecretChars = 4096;
+// Credentials per channel (settings + secrets): a connector needs a handful.
+inline constexpr std::size_t kMaxChannelCredentials = 32;
+// Data rows in one Amazon report import: an order report is one row per item, and the
+// request body is capped at kMaxRequestBodyBytes (1 MiB, ~4,000 rows); the cap also bounds
+// the per-row report and the import's single transaction.
+inline constexpr std::int64_t kAmazonReportMaxRows = 20'000;
+// Refused rows listed in an Amazon import's report; the counts stay exact beyond it.
+inline constexpr std::size_t kAmazonReportMaxErrors = 1'000;
+// ---- end channel-inbound ----
+
+// webhooks ------------------------------------------------------------------------
+// Endpoints one shop may register: integrators have a handful; hundreds would make every
+// event fan out to hundreds of rows.
+inline constexpr int kMaxWebhookEndpoints = 50;
+// Event types (or "order.*" prefixes) one endpoint may subscribe to.
+inline constexpr std::size_t kMaxWebhookEventTypes = 50;
+// An endpoint URL (http/https); long enough for a path with a token in its query.
+inline constexpr std::size_t kMaxWebhookUrlChars = 2048;
+inline constexpr std::size_t kMaxWebhookDescriptionChars = 500;
+// Attempts of one delivery before it is marked failed. With the backoff below (1 min
+// doubling up to 6 h, jitter 0.5x..1x) the last attempt comes ~1-2 days after the first.
+inline constexpr int kWebhookMaxAttempts = 12;
+inline constexpr std::int64_t kWebhookBaseBackoffMs = 60'000;
+inline constexpr std::int64_t kWebhookMaxBackoffMs = 6LL * 3'600'000;
+// One POST to a receiver (connect included); receivers should answer fast and work later.
+inline constexpr std::int64_t kWebhookTimeoutMs = 10'000;
+// A worker claims a delivery for this long; a crash mid-send makes it due again after the
+// lease (at-least-once). Well above the timeout, so a live sender is never overtaken.
+inline constexpr std::int64_t kWebhookSendLeaseMs = 60'000;
+static_assert(kWebhookSendLeaseMs > 2 * kWebhookTimeoutMs);
+// An endpoint whose attempts have all failed for this long (no 2xx since the first failure)
+// is disabled, and the seller is told: 3 days, as long as a receiver may reasonably be down.
+inline constexpr std::int64_t kWebhookDisableAfterMs = 3LL * 24 * 3'600'000;
+// Deliveries one worker round claims at most (sent one after the other).
+inline constexpr int kWebhookDeliverBatch = 50;
+// Bytes of a receiver's answer kept in the delivery log (the rest is dropped).
+inline constexpr std::size_t kWebhookResponseSnippetBytes = 1024;
+// Delivered and failed deliveries (with their attempts) are kept this long.
+inline constexpr std::int64_t kWebhookLogRetentionMs = 30LL * 24 * 3'600'000;
+// After a secret rotation the previous secret still signs (a second v1=) for this long, so
+// receivers can switch without rejecting deliveries.
+inline constexpr std::int64_t kWebhookSecretGraceMs = 24LL * 3'600'000;
+// Attempts listed with one delivery (the newest are kept).
+inline constexpr int kWebhookAttemptsShown = 100;
+// ---- end webhooks ----
+
+// imports ------------------------------------------------------------------------
+// One CSV/TSV field: a Shopify "Body (HTML)" is capped at 64 KB by the catalog; 1 MiB leaves
+// room for any real description while a hostile quote left open cannot eat memory.
+inline constexpr std::size_t kCsvMaxFieldBytes = 1 << 20;
+// Columns in one record: Shopify's export has ~50, WooCommerce's ~40 plus 4 per attribute.
+inline constexpr std::size_t kCsvMaxRecordFields = 1024;
+// One record (all its fields): bounds the reader's memory per record.
+inline constexpr std::size_t kCsvMaxRecordBytes = 4 << 20;
+// Rows one product may span in a product file (variants + image rows); beyond this the
+// product is refused instead of being buffered.
+inline constexpr std::size_t kImportMaxRowsPerProduct = 1000;
+// POST /api/v1/imports takes a body up to kMaxRequestBodyBytes (the server's limit, ~2,000
+// variants in Shopify's format); larger files go through `fondaco import products`, which
+// streams from disk.
+// Refused rows listed in an import report; the counts stay exact beyond it.
+inline constexpr std::size_t kImportMaxReportedErrors = 1000;
+// Products applied per database transaction (each one in its own savepoint).
+inline constexpr std::size_t kImportProductsPerTransaction = 200;
+// ---- end imports ----
+
 }  // namespace fondaco::limits

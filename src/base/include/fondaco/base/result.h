@@ -34,6 +34,11 @@ enum class ErrorCode {
   // Well-formed input that breaks a domain rule of an outside standard (a partita IVA whose
   // check digit is wrong, a codice fiscale, an IBAN): HTTP 422.
   unprocessable,
+  // Too many attempts (login failures per e-mail or per client address): HTTP 429, the
+  // response says when to retry.
+  rate_limited,
+  // A cookie-authenticated state change without the session's X-CSRF-Token: HTTP 403.
+  csrf_failed,
 };
 
 std::string_view to_string(ErrorCode code);

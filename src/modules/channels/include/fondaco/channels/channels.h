@@ -15,6 +15,8 @@
 // they are internal locations that hold stock is checked by workflows::check_sales_locations
 // against the inventory in the same transaction. Changes emit channel.created /
 // channel.updated in their transaction. Functions take `now_ms`; nothing reads the clock.
+// The stock policy (StockPolicy) decides what a channel is shown of the available quantity;
+// publishable_quantity is the one place its arithmetic lives.
 // Thread-safety: Channels holds no mutable state; use it from any thread.
 #pragma once
 
@@ -39,13 +41,29 @@ enum class Kind { storefront, pos, phone, shopify, woocommerce, amazon, ebay, ge
 std::string_view to_string(Kind k);
 std::optional<Kind> parse_kind(std::string_view s);
 
+// What a channel is shown of the stock it may sell: keep buffer_units and buffer_percent %
+// (rounded up) back, show at most max_listed, and show 0 once the available quantity is
+// below stop_below. Every value is 0..limits::kMaxQuantity (buffer_percent 0..100).
+struct StockPolicy {
+  std::int64_t buffer_units = 0;
+  std::int64_t buffer_percent = 0;
+  std::optional<std::int64_t> max_listed = std::nullopt;  // none: no cap
+  std::int64_t stop_below = 0;
+  bool operator==(const StockPolicy&) const = default;
+};
+
+// The quantity to publish for `available` (the channel's locations' on hand − reserved):
+// never negative and never above `available`.
+std::int64_t publishable_quantity(const StockPolicy& policy, std::int64_t available);
+
 struct ChannelInput {
-  std::string code;
+  std::string code{};
   Kind kind = Kind::generic;
-  std::string name;
-  std::optional<std::string> order_prefix;  // none: the code in upper case
-  std::vector<std::string> locations;       // location codes, highest priority first
+  std::string name{};
+  std::optional<std::string> order_prefix{};  // none: the code in upper case
+  std::vector<std::string> locations{};       // location codes, highest priority first
   bool active = true;
+  StockPolicy policy{};
 };
 
 // Every member present is changed; `locations` replaces the whole list.
@@ -55,6 +73,10 @@ struct ChannelPatch {
   std::optional<std::string> order_prefix;
   std::optional<std::vector<std::string>> locations;
   std::optional<bool> active;
+  std::optional<std::int64_t> buffer_units;
+  std::optional<std::int64_t> buffer_percent;
+  std::optional<std::optional<std::int64_t>> max_listed;  // inner nullopt: remove the cap
+  std::optional<std::int64_t> stop_below;
 };
 
 struct Channel {
@@ -65,6 +87,7 @@ struct Channel {
   std::string order_prefix;
   std::vector<std::string> locations;
   bool active = true;
+  StockPolicy policy{};
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 };
@@ -80,6 +103,7 @@ class Channels {
   // Reads need no event log (static). get: not_found naming "code".
   static Result<Channel> get(storage::Tx& tx, std::string_view code);
   static Result<std::optional<Channel>> find(storage::Tx& tx, std::string_view code);
+  static Result<std::optional<Channel>> find_by_id(storage::Tx& tx, std::int64_t id);
   static Result<Page<Channel>> list(storage::Tx& tx, std::int64_t after_id, int limit);
   // Race-free: the channel row is locked (no-op update) before it is read and changed.
   Result<Channel> update(storage::Tx& tx, std::string_view code, const ChannelPatch& patch,

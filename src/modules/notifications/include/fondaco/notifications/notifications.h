@@ -118,10 +118,26 @@ struct RefundIssued {
   std::string method;  // as shown to the customer: "carta di credito", "PayPal", "bonifico"
 };
 
-using TemplateData =
-    std::variant<OrderConfirmed, BankTransferInstructions, Shipped, Delivered, RefundIssued>;
+// To the seller, not a customer: an outbound webhook endpoint was disabled after failing
+// for days (src/workflows/src/webhooks_notify.cc).
+struct WebhookDisabled {
+  std::int64_t endpoint_id = 0;
+  std::string url;
+  std::string reason;
+  std::int64_t disabled_at_ms = 0;
+};
 
-enum class Kind { order_confirmed, bank_transfer_instructions, shipped, delivered, refund_issued };
+using TemplateData = std::variant<OrderConfirmed, BankTransferInstructions, Shipped, Delivered,
+                                  RefundIssued, WebhookDisabled>;
+
+enum class Kind {
+  order_confirmed,
+  bank_transfer_instructions,
+  shipped,
+  delivered,
+  refund_issued,
+  webhook_disabled
+};
 std::string_view to_string(Kind k);
 std::optional<Kind> parse_kind(std::string_view s);
 inline Kind kind_of(const TemplateData& d) { return static_cast<Kind>(d.index()); }

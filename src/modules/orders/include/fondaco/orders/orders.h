@@ -196,6 +196,18 @@ struct Order {
   bool invoice_requested = false;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  // From the channel (set_channel_state / set_channel_fees): its last change time, the
+  // fees it charges the seller, and why the order is on hold (cleared when it leaves).
+  std::optional<std::int64_t> external_updated_at;
+  std::optional<std::int64_t> fees_minor;
+  std::optional<std::string> hold_reason;
+};
+
+// A marketplace fee on an order (commission, FBA fulfilment...), charged to the seller.
+struct ChannelFee {
+  std::string type;
+  std::int64_t amount_minor = 0;
+  friend bool operator==(const ChannelFee&, const ChannelFee&) = default;
 };
 
 // One line of an edit. `line_no` names an existing line, which keeps whatever is not given
@@ -303,6 +315,23 @@ class Orders {
   // change an order and its stock lock it first: order row, then SKU balance rows (ascending
   // SKU), then the event counter. not_found naming "id".
   Result<void> lock(storage::Tx& tx, std::int64_t id);
+
+  // The channel's view of an existing order: its last change time, its grand total (the
+  // mismatch flag is recomputed) and the hold reason (set with a move to on_hold; null
+  // clears it). Absent members are unchanged. Writes no event: the status change or edit
+  // it accompanies carries one.
+  struct ChannelState {
+    std::optional<std::int64_t> external_updated_at;
+    std::optional<std::int64_t> channel_total_minor;
+    std::optional<std::optional<std::string>> hold_reason;
+  };
+  Result<void> set_channel_state(storage::Tx& tx, std::int64_t id, const ChannelState& st,
+                                 std::int64_t now_ms);
+  // Replaces the order's marketplace fees (type unique, amounts within the order limit) and
+  // their total; `order.channel_fees_changed` when they differ from what is stored.
+  Result<void> set_channel_fees(storage::Tx& tx, std::int64_t id, std::span<const ChannelFee> fees,
+                                std::int64_t now_ms);
+  Result<std::vector<ChannelFee>> channel_fees(storage::Tx& tx, std::int64_t id);
 
   // Applies an edit (errors name the field: "lines[1].line_no", "shipping_address.city");
   // invalid_transition naming "status" unless is_editable(status). Recomputes totals (and
