@@ -40,10 +40,12 @@ int default_rate(channels::Kind k) {
 // Calls per second with a burst of one second's worth.
 class TokenBucket {
  public:
+  // Credits the time elapsed at the old rate first: resetting the clock without it would
+  // throw away tokens earned since the last call (a 1/s lane would never refill).
   void set_rate(int per_second, std::int64_t now_ms) {
+    available(now_ms);
     rate_ = std::max(per_second, 1);
     tokens_ = std::min<double>(tokens_, rate_);
-    last_ms_ = now_ms;
   }
   int available(std::int64_t now_ms) {
     tokens_ =

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -8,8 +9,6 @@
 #include <fstream>
 #include <iostream>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "app.h"
 #include "fondaco/api/static_files.h"
@@ -30,8 +29,8 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& li
   if (colon == std::string::npos || colon == 0)
     return fail(ErrorCode::invalid_argument, "--listen must be HOST:PORT", "listen");
   const std::string port = listen.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) > 65535)
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
     return fail(ErrorCode::invalid_argument, "--listen port must be 0-65535", "listen");
   return std::pair{listen.substr(0, colon), static_cast<std::uint16_t>(std::stoi(port))};
 }
@@ -40,7 +39,8 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& li
 std::filesystem::path admin_token_file(const std::string& db_url) {
   if (!db_url.starts_with("sqlite:")) return {};
   return std::filesystem::path(db_url.substr(db_url.starts_with("sqlite://") ? 9 : 7))
-             .parent_path() / "admin-token";
+             .parent_path() /
+         "admin-token";
 }
 
 Result<std::string> demo_admin_token(Runtime& rt, const std::string& db_url, bool fresh) {
@@ -79,17 +79,19 @@ class Housekeeper {
  private:
   void loop() {
     while (!stop_) {
-      auto n = rt_.db->write([&](storage::Tx& tx) {
-        return rt_.inventory->expire(tx, rt_.clock.now_ms(), 500);
-      });
-      if (!n) spdlog::warn("expiring reservations: {}", n.error().message);
-      else if (*n > 0) spdlog::info("expired {} reservations", *n);
+      auto n = rt_.db->write(
+          [&](storage::Tx& tx) { return rt_.inventory->expire(tx, rt_.clock.now_ms(), 500); });
+      if (!n)
+        spdlog::warn("expiring reservations: {}", n.error().message);
+      else if (*n > 0)
+        spdlog::info("expired {} reservations", *n);
       if (++rounds % 60 == 1) {  // once a minute is plenty for a 25-hour retention
         auto pruned = api::prune_idempotency_keys(
             *rt_.db, rt_.clock.now_ms() - limits::kIdempotencyRetentionMs);
         if (!pruned) spdlog::warn("pruning idempotency keys: {}", pruned.error().message);
       }
-      for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 10 && !stop_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
   Runtime& rt_;
@@ -164,8 +166,9 @@ int run_serve(const Config& config) {
   // ---- end serve web ----
   // ---- serve storefront ----
   // The shop answers every other path ("/" included) in front of the console and the API.
-  handler = storefront::make_storefront_handler(*(*rt)->services, storefront::StorefrontOptions{},
-                                                std::move(handler));
+  storefront::StorefrontOptions shop_options;
+  shop_options.card_test_mode = config.demo;  // test cards only in the demo shop
+  handler = storefront::make_storefront_handler(*(*rt)->services, shop_options, std::move(handler));
   // ---- end serve storefront ----
   auto server = api::make_http_server({listen->first, listen->second, threads}, handler);
   if (auto s = server->start(); !s) return report(s.error());
@@ -189,9 +192,9 @@ int run_serve(const Config& config) {
   spdlog::info("fondaco {} serving on http://{}:{} ({} database)", FONDACO_VERSION, listen->first,
                server->port(), storage::to_string((*rt)->db->engine()));
   if (!token.empty()) {
-    std::cout << "Demo shop ready. Admin token:\n  " << token << "\nTry:\n  curl -H 'Authorization: Bearer "
-              << token << "' http://" << listen->first << ":" << server->port()
-              << "/api/v1/products?limit=2\n"
+    std::cout << "Demo shop ready. Admin token:\n  " << token
+              << "\nTry:\n  curl -H 'Authorization: Bearer " << token << "' http://"
+              << listen->first << ":" << server->port() << "/api/v1/products?limit=2\n"
               << "Shop: http://" << listen->first << ":" << server->port() << "/\n"
               << std::flush;
     std::cout << "Console login: " << kDemoUserEmail << " / "
@@ -230,7 +233,8 @@ int run_demo(const Config& config) {
 
 int run_token_create(const Config& config, const std::string& role_name, const std::string& name) {
   const auto role = governance::parse_role(role_name);
-  if (!role) return report(make_error(ErrorCode::invalid_argument, "unknown role " + role_name, "role"));
+  if (!role)
+    return report(make_error(ErrorCode::invalid_argument, "unknown role " + role_name, "role"));
   auto rt = make_runtime(config.db_url);
   if (!rt) return report(rt.error());
   auto created = (*rt)->db->write([&](storage::Tx& tx) {

@@ -7,8 +7,10 @@
 #include <thread>
 
 #include "api_fixture.h"
+#include "fondaco/base/text.h"
 #include "fondaco/channels/credentials.h"
 #include "fondaco/platform/json.h"
+#include "fondaco/platform/system.h"
 #include "fondaco/testing/http_recorder.h"
 
 namespace fondaco::apitest {
@@ -166,6 +168,109 @@ TEST_P(ChannelSyncApiTest, ConcurrentPosOrdersThenEveryChannelConverges) {
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(json_at(r.body, "queued"), "1");
   EXPECT_TRUE(a.wait_for([&](const auto&) { return last_pushed(a, "SCARCE").pushes > before; }));
+}
+
+// Status back: a paid Shopify order ships through the chain (shipment, label, scan, ship) and
+// the channel worker sends the parcel to Shopify as a fulfilment with its tracking number,
+// after reading the order's fulfillment orders as the Admin GraphQL API documents them.
+TEST_P(ChannelSyncApiTest, ShippedShopifyOrderIsSentBackAsAFulfilmentWithTracking) {
+  testing::HttpRecorder shop;
+  shop.set_responder([](const api::Request& req) {
+    if (req.body.find("fulfillmentOrders") != std::string::npos)
+      return testing::json_reply(
+          200, R"({"data":{"order":{"id":"gid://shopify/Order/4004","fulfillmentOrders":{"nodes":[)"
+               R"({"id":"gid://shopify/FulfillmentOrder/5501","status":"OPEN","assignedLocation":)"
+               R"({"location":{"id":"gid://shopify/Location/77"}},"lineItems":{"nodes":[)"
+               R"({"id":"gid://shopify/FulfillmentOrderLineItem/6601","remainingQuantity":2,)"
+               R"("lineItem":{"id":"gid://shopify/LineItem/40040","sku":"SCARCE"}}]}}]}}}})");
+    if (req.body.find("fulfillmentCreate") != std::string::npos)
+      return testing::json_reply(200, R"({"data":{"fulfillmentCreate":{"fulfillment":)"
+                                      R"({"id":"gid://shopify/Fulfillment/7701","status":)"
+                                      R"("SUCCESS"},"userErrors":[]}}})");
+    return testing::json_reply(404, R"({"errors":"Not Found"})");
+  });
+  auto creds =
+      send("PUT", "/api/v1/channels/shopify/credentials",
+           R"({"settings":{"api_base_url":")" + shop.url() +
+               R"("},"secrets":{"access_token":"shpat_test","webhook_secret":"shp-back"}})",
+           admin_);
+  ASSERT_EQ(creds.status, 200) << creds.body;
+  rt_->dispatcher->start();
+  rt_->start_channel_sync();
+
+  const std::string order =
+      R"({"id":4004,"name":"#4004","updated_at":"2026-04-01T10:00:00Z",)"
+      R"("created_at":"2026-04-01T10:00:00Z","currency":"EUR","financial_status":"paid",)"
+      R"("taxes_included":true,"total_price":"24.00","email":"buyer@example.com",)"
+      R"("shipping_address":{"name":"Anna Rossi","address1":"Via Roma 1","city":"Firenze",)"
+      R"("zip":"50123","province_code":"FI","country_code":"IT"},)"
+      R"("line_items":[{"id":40040,"sku":"SCARCE","variant_id":7,"quantity":2,)"
+      R"("price":"12.00","name":"Scarce tee"}]})";
+  std::string sig = base64url_encode(platform::hmac_sha256("shp-back", order));
+  for (char& ch : sig) ch = ch == '-' ? '+' : ch == '_' ? '/' : ch;
+  while (sig.size() % 4) sig += '=';
+  auto created = client_->request("POST", "/api/v1/channels/shopify/webhooks/shopify", order,
+                                  {{"X-Shopify-Topic", "orders/create"},
+                                   {"X-Shopify-Webhook-Id", "wh-back"},
+                                   {"X-Shopify-Hmac-Sha256", sig}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string order_id = json_at(created.body, "order_id");
+
+  // The chain ships the paid order: a shipment with its label, then a person packs and ships.
+  std::string ship;
+  ASSERT_TRUE(eventually(20'000,
+                         [&] {
+                           ship = get("/api/v1/shipments?order_id=" + order_id).body;
+                           return json_at(ship, "items[0].has_label") == "true";
+                         }))
+      << ship << "\nfailures: " << get("/api/v1/automations/failures").body;
+  const std::string base = "/api/v1/shipments/" + json_at(ship, "items[0].id");
+  const std::string tracking = json_at(ship, "items[0].tracking_number");
+  ASSERT_FALSE(tracking.empty());
+  for (int i = 0; i < 2; ++i) {
+    auto s = post(base + "/scan", R"({"code":"SCARCE"})");
+    ASSERT_EQ(s.status, 200) << s.body;
+  }
+  auto shipped = post(base + "/ship", "{}");
+  ASSERT_EQ(shipped.status, 200) << shipped.body;
+
+  // Shopify receives a fulfilment of its fulfillment order's line, with the tracking number.
+  auto is_create = [&](const testing::RecordedRequest& r) {
+    auto doc = json::parse(r.body);
+    if (!doc) return false;
+    const auto& root = (*doc)->root();
+    if (!root.IsObject() || !root.HasMember("variables") || !root["variables"].IsObject() ||
+        !root["variables"].HasMember("fulfillment"))
+      return false;
+    const auto& f = root["variables"]["fulfillment"];
+    const auto& by_fo = f["lineItemsByFulfillmentOrder"];
+    return by_fo.IsArray() && by_fo.Size() == 1 &&
+           std::string(by_fo[0]["fulfillmentOrderId"].GetString()) ==
+               "gid://shopify/FulfillmentOrder/5501" &&
+           by_fo[0]["fulfillmentOrderLineItems"][0]["quantity"].GetInt64() == 2 &&
+           std::string(f["trackingInfo"]["number"].GetString()) == tracking;
+  };
+  EXPECT_TRUE(shop.wait_for([&](const auto& reqs) {
+    for (const auto& r : reqs)
+      if (is_create(r)) return true;
+    return false;
+  })) << shop.count()
+      << " requests; deliveries " << get("/api/v1/channels/shopify/deliveries").body;
+  bool asked_order = false;
+  for (const auto& r : shop.requests()) {
+    EXPECT_EQ(r.header("X-Shopify-Access-Token"), "shpat_test");
+    asked_order = asked_order || (r.body.find("fulfillmentOrders") != std::string::npos &&
+                                  r.body.find("gid://shopify/Order/4004") != std::string::npos);
+  }
+  EXPECT_TRUE(asked_order);
+  std::string d;
+  EXPECT_TRUE(eventually(5000, [&] {
+    d = get("/api/v1/channels/shopify/deliveries").body;
+    return json_at(d, "items[0].kind") == "fulfillment";
+  })) << d;
+  EXPECT_EQ(json_at(d, "items[0].outcome"), "ok") << d;
+  EXPECT_NE(json_at(d, "items[0].detail").find("gid://shopify/Fulfillment/7701"), std::string::npos)
+      << d;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ChannelSyncApiTest, ::testing::ValuesIn(testing::engines()));

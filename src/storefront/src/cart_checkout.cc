@@ -40,6 +40,16 @@ std::string message_for(Shop& shop, Lang lang, std::string_view m) {
 
 }  // namespace
 
+Result<customers::Session> server_session(Shop& shop, storage::Tx& tx, Visit& v,
+                                          std::int64_t now_ms) {
+  auto found = FONDACO_TRY(customers::Customers::find_session(tx, v.secret, now_ms));
+  if (!found) {
+    v.secret = customers::new_secret(shop.s.random);
+    v.new_cookie = true;
+  }
+  return customers::Customers::ensure_session(tx, v.secret, now_ms);
+}
+
 Result<std::optional<customers::Session>> session(Shop& shop, Visit& v) {
   if (!v.session_loaded) {
     if (!v.new_cookie) {
@@ -170,7 +180,7 @@ Response cart_change(Shop& shop, Visit& v, const FormFields& form, bool add) {
   const auto now = shop.s.clock.now_ms();
   const auto os = shop.order_services();
   auto done = shop.s.writes.write([&](Tx& tx) -> Result<void> {
-    auto s = FONDACO_TRY(customers::Customers::ensure_session(tx, v.secret, now));
+    auto s = FONDACO_TRY(server_session(shop, tx, v, now));
     auto cart = FONDACO_TRY(open_cart(shop, tx, s, now));
     const auto lines = changed_lines(cart, sku, *qty, add);
     if (cart && lines.empty()) {

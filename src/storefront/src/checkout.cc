@@ -415,7 +415,7 @@ Response lookup_post(Shop& shop, Visit& v, const FormFields& form) {
   auto found = shop.s.writes.write([&](Tx& tx) -> Result<bool> {
     auto id = FONDACO_TRY(find_order(shop, tx, number, email));
     if (!id) return false;
-    auto s = FONDACO_TRY(customers::Customers::ensure_session(tx, v.secret, now));
+    auto s = FONDACO_TRY(server_session(shop, tx, v, now));
     FONDACO_TRY(customers::Customers::remember_order(tx, s.id, *id, number, now));
     return true;
   });

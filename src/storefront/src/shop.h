@@ -63,6 +63,11 @@ api::Response redirect(std::string location);  // 303 See Other
 
 // The session row of this visit (none for a shopper who never changed anything).
 Result<std::optional<customers::Session>> session(Shop& shop, Visit& v);
+// The shopper's session row for a write, made by the server: a presented cookie with no
+// live row is never adopted (an id chosen or planted by someone else would be session
+// fixation); a fresh secret replaces it and the response sets it as the new cookie.
+Result<customers::Session> server_session(Shop& shop, storage::Tx& tx, Visit& v,
+                                          std::int64_t now_ms);
 // Base page metadata: the shopper's cart size, a ?m= message.
 PageMeta page_meta(Shop& shop, Visit& v, std::string title);
 api::Response not_found(Shop& shop, Visit& v);

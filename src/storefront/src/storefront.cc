@@ -45,10 +45,12 @@ std::string base_url(const StorefrontOptions& o, const Request& req) {
   return "http://" + std::string(host);
 }
 
-Response text_response(std::string type, std::string body) {
+// robots.txt and sitemap.xml hold absolute URLs; when they come from the request's Host
+// header (no base_url configured) a shared cache must not keep them for other clients.
+Response text_response(std::string type, std::string body, bool host_derived) {
   Response r;
   r.set_header("Content-Type", std::move(type));
-  r.set_header("Cache-Control", "public, max-age=300");
+  r.set_header("Cache-Control", host_derived ? "private, max-age=300" : "public, max-age=300");
   r.body = std::move(body);
   return r;
 }
@@ -200,7 +202,7 @@ Response product(Shop& shop, Visit& v, std::string_view handle) {
   return render(shop, v, 200, meta, Template::product, product_data(shop, v, view));
 }
 
-Response sitemap(const Listing& l, const std::string& base) {
+Response sitemap(const Listing& l, const std::string& base, bool host_derived) {
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
@@ -217,15 +219,16 @@ Response sitemap(const Listing& l, const std::string& base) {
       url(std::string("/") + lang + "/p/" + url_encode(p.handle), p.updated_at);
   }
   out += "</urlset>\n";
-  return text_response("application/xml; charset=utf-8", std::move(out));
+  return text_response("application/xml; charset=utf-8", std::move(out), host_derived);
 }
 
-Response robots(const std::string& base) {
+Response robots(const std::string& base, bool host_derived) {
   return text_response("text/plain; charset=utf-8",
                        "User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /it/cart\n"
                        "Disallow: /en/cart\nDisallow: /it/checkout\nDisallow: /en/checkout\n"
                        "Disallow: /it/order/\nDisallow: /en/order/\nSitemap: " +
-                           base + "/sitemap.xml\n");
+                           base + "/sitemap.xml\n",
+                       host_derived);
 }
 
 Lang preferred_lang(const Request& req) {
@@ -272,14 +275,16 @@ Response route_post(Shop& shop, Visit& v, std::string_view rest) {
 
 Response serve(Shop& shop, const Request& req) {
   const std::string_view path = target_path(req.target);
-  if (path == "/robots.txt") return robots(base_url(shop.options, req));
+  if (path == "/robots.txt")
+    return robots(base_url(shop.options, req), shop.options.base_url.empty());
   if (path == "/assets/shop.css")
-    return text_response("text/css; charset=utf-8", std::string(stylesheet()));
-  if (path == kPlaceholder) return text_response("image/svg+xml", std::string(kPlaceholderSvg));
+    return text_response("text/css; charset=utf-8", std::string(stylesheet()), false);
+  if (path == kPlaceholder)
+    return text_response("image/svg+xml", std::string(kPlaceholderSvg), false);
   if (path == "/sitemap.xml") {
     auto listing = shop.data.listing();
     if (!listing) return server_error(listing.error());
-    return sitemap(**listing, base_url(shop.options, req));
+    return sitemap(**listing, base_url(shop.options, req), shop.options.base_url.empty());
   }
   if (path == "/" || path.empty())
     return redirect(preferred_lang(req) == Lang::en ? "/en/" : "/it/");

@@ -14,6 +14,13 @@
 namespace fondaco::storefront {
 namespace {
 
+// The shop as `serve --demo` runs it: card payments in test mode.
+StorefrontOptions test_options() {
+  StorefrontOptions o;
+  o.card_test_mode = true;
+  return o;
+}
+
 using testing::HttpResult;
 
 // One browser: keeps the shop cookie between requests.
@@ -72,8 +79,8 @@ class StorefrontTest : public ::testing::TestWithParam<std::string> {
       return inventory_.create_location(tx, wh, clock_.now_ms());
     }));
     auto next = [](const api::Request&) { return api::Response{404, {}, "api"}; };
-    server_ =
-        api::make_http_server({"127.0.0.1", 0, 4}, make_storefront_handler(*services_, {}, next));
+    server_ = api::make_http_server({"127.0.0.1", 0, 4},
+                                    make_storefront_handler(*services_, test_options(), next));
     ASSERT_TRUE(server_->start());
   }
   void TearDown() override { server_->stop(); }
@@ -208,6 +215,26 @@ TEST_P(StorefrontTest, CartHoldsStockAgainstAnotherShopper) {
   EXPECT_EQ(r.status, 303);
   EXPECT_EQ(reserved("ONE-1"), 0);
   EXPECT_EQ(add(bob, handle, "ONE-1", 1).header("Location"), "/it/cart?m=added");
+}
+
+// Session fixation: a well-formed cookie the server never issued (planted by someone who
+// wants to read the victim's cart and orders) is not adopted when the shopper starts a
+// cart; the response replaces it with a fresh id, and the planted one opens nothing.
+TEST_P(StorefrontTest, APlantedSessionCookieIsReplacedNotAdopted) {
+  const auto handle = product("Mug", "FIX-1", 1000, 3);
+  const std::string planted = "fondaco_shop=" + std::string(64, 'a');
+  auto victim = browser();
+  victim.cookie = planted;
+  const auto page = victim.get("/it/p/" + handle);
+  ASSERT_EQ(victim.cookie, planted);  // a GET alone writes nothing
+  auto r = victim.post("/it/cart/add", "csrf=" + hidden(page.body, "csrf") + "&sku=FIX-1&qty=1");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(reserved("FIX-1"), 1);
+  EXPECT_NE(victim.cookie, planted);
+  EXPECT_NE(victim.get("/it/cart").body.find("Mug"), std::string::npos);
+  auto attacker = browser();
+  attacker.cookie = planted;
+  EXPECT_EQ(attacker.get("/it/cart").body.find("Mug"), std::string::npos);
 }
 
 TEST_P(StorefrontTest, PostsWithoutTheSessionsCsrfTokenAreRefused) {

@@ -36,8 +36,9 @@ struct StorefrontOptions {
   std::string base_url;
   // Card payments in test mode: no network; card 4242424242424242 is captured through the
   // payments module (as the gateway's webhook would), 4000000000000002 is declined. The
-  // checkout page says so in a marked box. There is no live card mode yet.
-  bool card_test_mode = true;
+  // checkout page says so in a marked box. There is no live card mode yet. Off unless the
+  // server runs the demo (`serve --demo`): a real shop must never accept test cards.
+  bool card_test_mode = false;
   bool secure_cookies = false;  // Secure attribute on the cookie (behind TLS)
   std::vector<ShippingOption> shipping = {
       {"standard", "Corriere espresso (2–4 giorni)", "Courier (2–4 days)", 690},
