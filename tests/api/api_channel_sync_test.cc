@@ -48,6 +48,41 @@ bool eventually(std::int64_t timeout_ms, F&& done) {
   return false;
 }
 
+// Shopify's Admin GraphQL API for one order (gid 4004) with one open fulfillment order
+// holding 2 × SCARCE, and a fulfillmentCreate that succeeds.
+api::Response shopify_fulfilment_api(const api::Request& req) {
+  if (req.body.find("fulfillmentOrders") != std::string::npos)
+    return testing::json_reply(
+        200, R"({"data":{"order":{"id":"gid://shopify/Order/4004","fulfillmentOrders":{"nodes":[)"
+             R"({"id":"gid://shopify/FulfillmentOrder/5501","status":"OPEN","assignedLocation":)"
+             R"({"location":{"id":"gid://shopify/Location/77"}},"lineItems":{"nodes":[)"
+             R"({"id":"gid://shopify/FulfillmentOrderLineItem/6601","remainingQuantity":2,)"
+             R"("lineItem":{"id":"gid://shopify/LineItem/40040","sku":"SCARCE"}}]}}]}}}})");
+  if (req.body.find("fulfillmentCreate") != std::string::npos)
+    return testing::json_reply(200, R"({"data":{"fulfillmentCreate":{"fulfillment":)"
+                                    R"({"id":"gid://shopify/Fulfillment/7701","status":)"
+                                    R"("SUCCESS"},"userErrors":[]}}})");
+  return testing::json_reply(404, R"({"errors":"Not Found"})");
+}
+
+// Whether `r` is a fulfillmentCreate of `qty` units of fulfillment order `fo` carrying this
+// tracking number.
+bool is_fulfilment(const testing::RecordedRequest& r, const std::string& fo, std::int64_t qty,
+                   const std::string& tracking) {
+  auto doc = json::parse(r.body);
+  if (!doc) return false;
+  const auto& root = (*doc)->root();
+  if (!root.IsObject() || !root.HasMember("variables") || !root["variables"].IsObject() ||
+      !root["variables"].HasMember("fulfillment"))
+    return false;
+  const auto& f = root["variables"]["fulfillment"];
+  const auto& by_fo = f["lineItemsByFulfillmentOrder"];
+  return by_fo.IsArray() && by_fo.Size() == 1 &&
+         std::string(by_fo[0]["fulfillmentOrderId"].GetString()) == fo &&
+         by_fo[0]["fulfillmentOrderLineItems"][0]["quantity"].GetInt64() == qty &&
+         std::string(f["trackingInfo"]["number"].GetString()) == tracking;
+}
+
 class ChannelSyncApiTest : public ApiTest {
  protected:
   void SetUp() override {
@@ -175,20 +210,7 @@ TEST_P(ChannelSyncApiTest, ConcurrentPosOrdersThenEveryChannelConverges) {
 // after reading the order's fulfillment orders as the Admin GraphQL API documents them.
 TEST_P(ChannelSyncApiTest, ShippedShopifyOrderIsSentBackAsAFulfilmentWithTracking) {
   testing::HttpRecorder shop;
-  shop.set_responder([](const api::Request& req) {
-    if (req.body.find("fulfillmentOrders") != std::string::npos)
-      return testing::json_reply(
-          200, R"({"data":{"order":{"id":"gid://shopify/Order/4004","fulfillmentOrders":{"nodes":[)"
-               R"({"id":"gid://shopify/FulfillmentOrder/5501","status":"OPEN","assignedLocation":)"
-               R"({"location":{"id":"gid://shopify/Location/77"}},"lineItems":{"nodes":[)"
-               R"({"id":"gid://shopify/FulfillmentOrderLineItem/6601","remainingQuantity":2,)"
-               R"("lineItem":{"id":"gid://shopify/LineItem/40040","sku":"SCARCE"}}]}}]}}}})");
-    if (req.body.find("fulfillmentCreate") != std::string::npos)
-      return testing::json_reply(200, R"({"data":{"fulfillmentCreate":{"fulfillment":)"
-                                      R"({"id":"gid://shopify/Fulfillment/7701","status":)"
-                                      R"("SUCCESS"},"userErrors":[]}}})");
-    return testing::json_reply(404, R"({"errors":"Not Found"})");
-  });
+  shop.set_responder(shopify_fulfilment_api);
   auto creds =
       send("PUT", "/api/v1/channels/shopify/credentials",
            R"({"settings":{"api_base_url":")" + shop.url() +
@@ -235,24 +257,9 @@ TEST_P(ChannelSyncApiTest, ShippedShopifyOrderIsSentBackAsAFulfilmentWithTrackin
   ASSERT_EQ(shipped.status, 200) << shipped.body;
 
   // Shopify receives a fulfilment of its fulfillment order's line, with the tracking number.
-  auto is_create = [&](const testing::RecordedRequest& r) {
-    auto doc = json::parse(r.body);
-    if (!doc) return false;
-    const auto& root = (*doc)->root();
-    if (!root.IsObject() || !root.HasMember("variables") || !root["variables"].IsObject() ||
-        !root["variables"].HasMember("fulfillment"))
-      return false;
-    const auto& f = root["variables"]["fulfillment"];
-    const auto& by_fo = f["lineItemsByFulfillmentOrder"];
-    return by_fo.IsArray() && by_fo.Size() == 1 &&
-           std::string(by_fo[0]["fulfillmentOrderId"].GetString()) ==
-               "gid://shopify/FulfillmentOrder/5501" &&
-           by_fo[0]["fulfillmentOrderLineItems"][0]["quantity"].GetInt64() == 2 &&
-           std::string(f["trackingInfo"]["number"].GetString()) == tracking;
-  };
   EXPECT_TRUE(shop.wait_for([&](const auto& reqs) {
     for (const auto& r : reqs)
-      if (is_create(r)) return true;
+      if (is_fulfilment(r, "gid://shopify/FulfillmentOrder/5501", 2, tracking)) return true;
     return false;
   })) << shop.count()
       << " requests; deliveries " << get("/api/v1/channels/shopify/deliveries").body;
