@@ -336,6 +336,19 @@ Result<PushRound> ChannelPusher::run_channel(std::string_view code, channels::Ch
                                              int max_calls,
                                              std::span<const std::string> changed_skus) {
   PushRound round;
+  auto next_due = [&]() -> Result<std::optional<std::int64_t>> {
+    return sync_.db.read([&](Tx& tx) -> Result<std::optional<std::int64_t>> {
+      const auto ch = FONDACO_TRY(Channels::find(tx, code));
+      if (!ch) return std::optional<std::int64_t>{};
+      return SyncQueue::next_due(tx, ch->id);
+    });
+  };
+  // An idle wake (no SKU heard, nothing due) reads and returns: claiming is a write
+  // transaction, and idle lanes must not queue on the single writer every second.
+  if (changed_skus.empty()) {
+    round.next_due = FONDACO_TRY(next_due());
+    if (!round.next_due || *round.next_due > sync_.clock.now_ms()) return round;
+  }
   for (const SyncKind kind : {SyncKind::stock, SyncKind::listing, SyncKind::fulfillment}) {
     while (round.calls < max_calls) {
       const int limit = kind == SyncKind::stock
@@ -351,11 +364,7 @@ Result<PushRound> ChannelPusher::run_channel(std::string_view code, channels::Ch
       ++round.calls;
     }
   }
-  round.next_due = FONDACO_TRY(sync_.db.read([&](Tx& tx) -> Result<std::optional<std::int64_t>> {
-    const auto ch = FONDACO_TRY(Channels::find(tx, code));
-    if (!ch) return std::optional<std::int64_t>{};
-    return SyncQueue::next_due(tx, ch->id);
-  }));
+  round.next_due = FONDACO_TRY(next_due());
   return round;
 }
 
