@@ -8,15 +8,6 @@
 namespace fondaco::apitest {
 namespace {
 
-std::string shared_format(const std::string& rel) {
-  std::ifstream in(std::string(FONDACO_SOURCE_DIR) + "/../shared/data/formats/" + rel,
-                   std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  EXPECT_FALSE(ss.str().empty()) << rel;
-  return ss.str();
-}
-
 class ImportsApiTest : public ApiTest {
  protected:
   testing::HttpResult import(const std::string& format, const std::string& csv,
@@ -27,7 +18,7 @@ class ImportsApiTest : public ApiTest {
 };
 
 TEST_P(ImportsApiTest, ShopifySampleImportsWithItsPricesAndReimportIsUnchanged) {
-  auto r = import("shopify", shared_format("shopify/product_template.csv"));
+  auto r = import("shopify", testing::shared_format_file("shopify/product_template.csv"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json_at(r.body, "products.created"), "3");
   EXPECT_EQ(json_at(r.body, "variants.created"), "16");
@@ -41,7 +32,7 @@ TEST_P(ImportsApiTest, ShopifySampleImportsWithItsPricesAndReimportIsUnchanged) 
   auto hat = get("/api/v1/variants/HAT_GRY_275");
   EXPECT_NE(hat.body.find(R"("amount_minor":1799)"), std::string::npos) << hat.body;
 
-  auto again = import("shopify", shared_format("shopify/product_template.csv"));
+  auto again = import("shopify", testing::shared_format_file("shopify/product_template.csv"));
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(json_at(again.body, "products.unchanged"), "3");
   EXPECT_EQ(json_at(again.body, "products.created"), "0");
@@ -60,7 +51,7 @@ TEST_P(ImportsApiTest, ShopifySampleImportsWithItsPricesAndReimportIsUnchanged) 
 }
 
 TEST_P(ImportsApiTest, WooCommerceSampleImportsVariationsAndNotesWhatItSkips) {
-  auto r = import("woocommerce", shared_format("woocommerce/sample_products.csv"));
+  auto r = import("woocommerce", testing::shared_format_file("woocommerce/sample_products.csv"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json_at(r.body, "products.created"), "16");
   EXPECT_EQ(json_at(r.body, "variants.created"), "21");

@@ -6,24 +6,10 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include "fondaco/testing/testing.h"
 
 namespace fondaco::amazon {
 namespace {
-
-std::string shared_file(const std::string& rel) {
-  for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
-    auto p = dir / "shared/data/formats" / rel;
-    if (std::filesystem::exists(p)) {
-      std::ifstream in(p, std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      return ss.str();
-    }
-    if (dir == dir.parent_path()) break;
-  }
-  ADD_FAILURE() << "shared data file not found: " << rel;
-  return {};
-}
 
 // A data row for `header` from name → value (absent names are empty cells).
 std::string row(const std::string& header, const std::map<std::string, std::string>& values) {
@@ -43,7 +29,7 @@ std::string row(const std::string& header, const std::map<std::string, std::stri
 }
 
 std::string header_line(const std::string& file) {
-  std::string h = shared_file(file);
+  std::string h = testing::shared_format_file(file);
   return h.substr(0, h.find_first_of("\r\n")) + "\n";
 }
 

@@ -6,28 +6,12 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include "fondaco/testing/testing.h"
 
 namespace fondaco::shopify {
 namespace {
 
 using product_file::ParsedProduct;
-
-// ../shared/data/formats found from the working directory upwards (ctest runs inside the
-// build tree, which lives under the checkout, next to ../shared).
-std::string shared_file(const std::string& rel) {
-  for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
-    auto p = dir / "shared/data/formats" / rel;
-    if (std::filesystem::exists(p)) {
-      std::ifstream in(p, std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      return ss.str();
-    }
-    if (dir == dir.parent_path()) break;
-  }
-  ADD_FAILURE() << "shared data file not found: " << rel;
-  return {};
-}
 
 std::vector<ParsedProduct> read_all(const std::string& data) {
   auto view = std::make_shared<std::string>(data);
@@ -49,7 +33,7 @@ std::vector<ParsedProduct> read_all(const std::string& data) {
 }
 
 TEST(ShopifyProductCsv, ReadsThe2024TemplateWithVariantsImagesAndMoney) {
-  auto products = read_all(shared_file("shopify/product_template.csv"));
+  auto products = read_all(testing::shared_format_file("shopify/product_template.csv"));
   ASSERT_EQ(products.size(), 3u);
   for (const auto& p : products) EXPECT_TRUE(p.errors.empty()) << p.errors[0].reason;
   const auto& shirt = products[0].product;
@@ -88,7 +72,7 @@ TEST(ShopifyProductCsv, ReadsThe2024TemplateWithVariantsImagesAndMoney) {
 }
 
 TEST(ShopifyProductCsv, ReadsTheOlderHeadersAndDerivesMissingSkus) {
-  auto products = read_all(shared_file("shopify/apparel.csv"));
+  auto products = read_all(testing::shared_format_file("shopify/apparel.csv"));
   ASSERT_EQ(products.size(), 20u);
   const auto& varsity = products[1].product;
   EXPECT_EQ(varsity.handle, "classic-varsity-top");
@@ -149,7 +133,7 @@ TEST(ShopifyProductCsv, MissingHandleColumnOrBrokenCsvIsAHardError) {
 }
 
 TEST(ShopifyProductCsv, ExportWritesThe2024HeadersAndReadsBackTheSameProducts) {
-  auto products = read_all(shared_file("shopify/product_template.csv"));
+  auto products = read_all(testing::shared_format_file("shopify/product_template.csv"));
   ASSERT_EQ(products.size(), 3u);
   std::string out = product_csv_header();
   EXPECT_EQ(out.rfind("Handle,Title,Body (HTML),Vendor,Product Category,Type,Tags,", 0), 0u);

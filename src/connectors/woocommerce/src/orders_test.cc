@@ -8,24 +8,10 @@
 
 #include "fondaco/base/text.h"
 #include "fondaco/platform/system.h"
+#include "fondaco/testing/testing.h"
 
 namespace fondaco::woocommerce {
 namespace {
-
-std::string shared_file(const std::string& rel) {
-  for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
-    auto p = dir / "shared/data/formats" / rel;
-    if (std::filesystem::exists(p)) {
-      std::ifstream in(p, std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      return ss.str();
-    }
-    if (dir == dir.parent_path()) break;
-  }
-  ADD_FAILURE() << "shared data file not found: " << rel;
-  return {};
-}
 
 std::string sign(std::string_view secret, std::string_view body) {
   std::string out = base64url_encode(platform::hmac_sha256(secret, body));
@@ -49,7 +35,7 @@ TEST(WooWebhook, SignatureAndPing) {
 }
 
 TEST(WooOrders, SampleParsesExactly) {
-  auto o = parse_order(shared_file("woocommerce/order_v3_sample.json"));
+  auto o = parse_order(testing::shared_format_file("woocommerce/order_v3_sample.json"));
   ASSERT_TRUE(o) << o.error().message << " " << o.error().field;
   EXPECT_EQ(o->external_id, "727");
   EXPECT_EQ(o->currency, "USD");

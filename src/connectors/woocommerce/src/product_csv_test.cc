@@ -6,28 +6,12 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include "fondaco/testing/testing.h"
 
 namespace fondaco::woocommerce {
 namespace {
 
 using product_file::ParsedProduct;
-
-// ../shared/data/formats found from the working directory upwards (ctest runs inside the
-// build tree, which lives under the checkout, next to ../shared).
-std::string shared_file(const std::string& rel) {
-  for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
-    auto p = dir / "shared/data/formats" / rel;
-    if (std::filesystem::exists(p)) {
-      std::ifstream in(p, std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      return ss.str();
-    }
-    if (dir == dir.parent_path()) break;
-  }
-  ADD_FAILURE() << "shared data file not found: " << rel;
-  return {};
-}
 
 struct Read {
   std::vector<ParsedProduct> products;
@@ -61,7 +45,7 @@ const ParsedProduct* find(const Read& r, std::string_view title) {
 }
 
 TEST(WooProductCsv, ReadsTheSampleWithBomVariationsAndSalePrices) {
-  auto r = read_all(shared_file("woocommerce/sample_products.csv"));
+  auto r = read_all(testing::shared_format_file("woocommerce/sample_products.csv"));
   // 25 rows: 14 simple (incl. downloadable), 2 variable with 7 variations, 1 grouped,
   // 1 external (the last two are noted, not imported).
   ASSERT_EQ(r.products.size(), 16u);
@@ -124,7 +108,7 @@ TEST(WooProductCsv, BadValuesAndLostVariationsAreReportedWithLineAndColumn) {
 }
 
 TEST(WooProductCsv, ExportHasTheBomAndReadsBackTheSameProducts) {
-  auto in = read_all(shared_file("woocommerce/sample_products.csv"));
+  auto in = read_all(testing::shared_format_file("woocommerce/sample_products.csv"));
   std::string out = product_csv_header();
   EXPECT_EQ(out.rfind("\xEF\xBB\xBFID,Type,SKU,Name,", 0), 0u);
   for (const auto& p : in.products) append_product_csv(out, p.product);

@@ -107,4 +107,8 @@ class HttpClient {
 // arrays as "[<size>]", objects as "{...}"; "<missing>" or "<invalid json>" otherwise.
 std::string json_at(const std::string& body, const std::string& path);
 
+// A file of ../shared/data/formats (the real platform files beside the checkout: Shopify,
+// WooCommerce, Amazon), read whole; the test fails when it is missing or empty.
+std::string shared_format_file(const std::string& relative_path);
+
 }  // namespace fondaco::testing
