@@ -13,11 +13,13 @@
 // channel's settings, or the kind's default (limits.h).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "app.h"
 #include "fondaco/channels/credentials.h"
@@ -100,6 +102,7 @@ class ChannelWorker {
   workflows::ChannelPusher pusher_;
   std::mutex mu_;  // lanes_, started_
   std::map<std::int64_t, std::unique_ptr<Lane>> lanes_;
+  std::vector<std::unique_ptr<Lane>> retired_;  // stopping lanes, joined by stop()
   bool started_ = false;
 };
 
@@ -127,11 +130,15 @@ void ChannelWorker::start() {
 
 void ChannelWorker::stop() {
   std::map<std::int64_t, std::unique_ptr<Lane>> lanes;
+  std::vector<std::unique_ptr<Lane>> retired;
   {
     std::lock_guard lock(mu_);
     started_ = false;
     lanes.swap(lanes_);
+    retired.swap(retired_);
   }
+  for (auto& lane : retired)
+    if (lane->thread.joinable()) lane->thread.join();
   for (auto& [id, lane] : lanes) {
     {
       std::lock_guard l(lane->mu);
@@ -151,6 +158,25 @@ void ChannelWorker::refresh_lanes() {
   }
   std::lock_guard lock(mu_);
   if (!started_) return;
+  // A channel deactivated (or no longer pushed to) loses its lane: the thread is told to
+  // stop and is joined by stop(), never here (this may run on a committing thread, and a
+  // lane may be in the middle of a channel call).
+  // Only a complete list can tell a channel is gone.
+  for (auto it = lanes_.begin(); !page->next_after && it != lanes_.end();) {
+    const auto ch = std::find_if(page->items.begin(), page->items.end(),
+                                 [&](const auto& c) { return c.id == it->first; });
+    if (ch != page->items.end() && ch->active && workflows::receives_pushes(ch->kind)) {
+      ++it;
+      continue;
+    }
+    {
+      std::lock_guard l(it->second->mu);
+      it->second->stop = true;
+    }
+    it->second->cv.notify_one();
+    retired_.push_back(std::move(it->second));
+    it = lanes_.erase(it);
+  }
   for (const auto& ch : page->items) {
     if (!workflows::receives_pushes(ch.kind) || !ch.active || lanes_.contains(ch.id)) continue;
     auto lane = std::make_unique<Lane>();

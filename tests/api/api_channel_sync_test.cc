@@ -280,6 +280,27 @@ TEST_P(ChannelSyncApiTest, ShippedShopifyOrderIsSentBackAsAFulfilmentWithTrackin
       << d;
 }
 
+// A deactivated channel's lane stops: later stock changes reach the other channels only;
+// re-activating it starts a lane again and it catches up with the current quantity.
+TEST_P(ChannelSyncApiTest, ADeactivatedChannelGetsNoPushesUntilReactivated) {
+  testing::HttpRecorder a, b;
+  add_channel("gen-a", "", a);
+  add_channel("gen-b", "", b);
+  if (HasFatalFailure()) return;
+  rt_->dispatcher->start();
+  rt_->start_channel_sync();
+  for (auto* rec : {&a, &b})
+    ASSERT_TRUE(
+        rec->wait_for([&](const auto&) { return last_pushed(*rec, "SCARCE").quantity == 40; }));
+  ASSERT_EQ(patch("/api/v1/channels/gen-b", R"({"active":false})").status, 200);
+  const auto b_before = b.count();
+  ASSERT_EQ(receive("SCARCE", 5, "WH").status, 201);
+  EXPECT_TRUE(a.wait_for([&](const auto&) { return last_pushed(a, "SCARCE").quantity == 45; }));
+  EXPECT_FALSE(b.wait_for([&](const auto& r) { return r.size() > b_before; }, 300));
+  ASSERT_EQ(patch("/api/v1/channels/gen-b", R"({"active":true})").status, 200);
+  EXPECT_TRUE(b.wait_for([&](const auto&) { return last_pushed(b, "SCARCE").quantity == 45; }));
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ChannelSyncApiTest, ::testing::ValuesIn(testing::engines()));
 
 }  // namespace
