@@ -168,6 +168,12 @@ int run_serve(const Config& config) {
   // The shop answers every other path ("/" included) in front of the console and the API.
   storefront::StorefrontOptions shop_options;
   shop_options.card_test_mode = config.demo;  // test cards only in the demo shop
+  // The shop's script, built beside the console (web/shop/shop.ts); without it the shop
+  // works as plain forms.
+  if (std::ifstream js(std::filesystem::path(web_dir) / "shop" / "shop.js"); js)
+    shop_options.script.assign(std::istreambuf_iterator<char>(js), {});
+  else
+    spdlog::warn("no shop script at {}/shop/shop.js: the shop runs without it", web_dir);
   handler = storefront::make_storefront_handler(*(*rt)->services, shop_options, std::move(handler));
   // ---- end serve storefront ----
   auto server = api::make_http_server({listen->first, listen->second, threads}, handler);

@@ -435,6 +435,13 @@ TEST_P(ChainTest, ACashOnDeliveryOrderShipsUnpaidAndTheRemittancePaysIt) {
   const std::string shipment = json_at(ship, "items[0].id");
   ASSERT_EQ(post("/api/v1/shipments/" + shipment + "/ship", R"({"force":true})").status, 200);
   ASSERT_TRUE(eventually([&] { return order_status(id) == "shipped"; }));
+  // The COD payment learns the parcel's tracking number in its own chain step, which may
+  // run after the order is marked shipped: the remittance can only match once it has.
+  const std::string tracking = json_at(ship, "items[0].tracking_number");
+  ASSERT_TRUE(eventually([&] {
+    return json_at(get("/api/v1/payments?order_id=" + std::to_string(id)).body,
+                   "items[0].tracking_number") == tracking;
+  }));
   const std::int64_t total = std::stoll(json_at(order, "totals.total_minor"));
   char amount[32];
   std::snprintf(amount, sizeof amount, "%lld.%02lld", static_cast<long long>(total / 100),

@@ -196,7 +196,11 @@ Response problem(int status, std::string_view title, std::string_view code,
   return r;
 }
 
-bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+// Two memchr scans (find_first_of looks each character up in the set: one call per byte,
+// which showed in profiles as ~20 % of serving a cached shop page).
+bool has_crlf(std::string_view s) {
+  return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos;
+}
 
 // Optional whitespace around field values is not part of the value (RFC 7230 3.2).
 std::string_view trim_ows(std::string_view s) {
@@ -286,20 +290,23 @@ bool serialize(Response r, unsigned version, bool keep_alive, bool head_request,
   head.append(sv(http::obsolete_reason(static_cast<http::status>(r.status))));
   head.append("\r\n");
   const auto& fields = r.headers;
+  // Each field is judged once: the grouping below compares the fields pairwise.
+  std::vector<char> pass(fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) pass[i] = passes_through(fields[i]);
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const Header& h = fields[i];
     if (iequals(h.name, "Connection") && !has_crlf(h.value) && !has_crlf(h.name)) {
       if (iequals(h.value, "close")) keep_alive = false;
       continue;
     }
-    if (!passes_through(h)) continue;
+    if (!pass[i]) continue;
     bool grouped_earlier = false;
     for (std::size_t j = 0; j < i && !grouped_earlier; ++j)
-      grouped_earlier = passes_through(fields[j]) && iequals(fields[j].name, h.name);
+      grouped_earlier = pass[j] && iequals(fields[j].name, h.name);
     if (grouped_earlier) continue;
     append_field(head, h.name, trim_ows(h.value));
     for (std::size_t k = i + 1; k < fields.size(); ++k) {
-      if (passes_through(fields[k]) && iequals(fields[k].name, h.name))
+      if (pass[k] && iequals(fields[k].name, h.name))
         append_field(head, fields[k].name, trim_ows(fields[k].value));
     }
   }

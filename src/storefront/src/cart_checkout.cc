@@ -5,6 +5,7 @@
 
 #include "fondaco/base/limits.h"
 #include "fondaco/base/text.h"
+#include "fondaco/platform/json.h"
 #include "fondaco/workflows/carts.h"
 #include "shop.h"
 
@@ -66,6 +67,7 @@ PageMeta page_meta(Shop& shop, Visit& v, std::string title) {
   PageMeta m;
   m.title = std::move(title);
   m.path = v.path;
+  m.script = !shop.options.script.empty();
   if (auto it = v.query.find("m"); it != v.query.end()) {
     const bool bad = it->second != "added";
     (bad ? m.error : m.notice) = message_for(shop, v.lang, it->second);
@@ -165,6 +167,45 @@ std::optional<std::int64_t> parse_qty(const FormFields& form) {
   return n;
 }
 
+// The shop's script (web/shop/shop.ts) posts the same forms with Accept: application/json
+// and updates the page in place; a browser without it follows the redirect.
+bool wants_json(const api::Request& req) {
+  return req.header("Accept").find("application/json") != std::string_view::npos;
+}
+
+// The answer to a cart change: the redirect to the cart (with message code m), or for the
+// script {ok, message, cart_count, cart_label, csrf}.
+Response cart_answer(Shop& shop, Visit& v, std::string_view m) {
+  if (!wants_json(v.req))
+    return redirect(lang_path(v, m.empty() ? std::string("/cart") : "/cart?m=" + std::string(m)));
+  // Read after the change, which may have made the session (and so a new cookie).
+  const auto now = shop.s.clock.now_ms();
+  auto count = shop.s.db.read([&](Tx& tx) -> Result<std::int64_t> {
+    const auto s = FONDACO_TRY(customers::Customers::find_session(tx, v.secret, now));
+    const auto cart = FONDACO_TRY(open_cart(shop, tx, s, now));
+    std::int64_t n = 0;
+    if (cart)
+      for (const auto& l : cart->lines) n += l.qty;
+    return n;
+  });
+  if (!count) return server_error(count.error());
+  const std::string& cart = shop.renderer.text(v.lang, "cart");
+  json::Writer w;
+  w.begin_object().kv_bool("ok", m != "short_stock").kv("message", message_for(shop, v.lang, m));
+  w.kv("cart_count", *count);
+  w.kv("cart_label", *count > 0 ? cart + " (" + std::to_string(*count) + ")" : cart);
+  // A new session means a new token: the page's other forms must carry it from now on.
+  w.kv("csrf", v.csrf());
+  w.end_object();
+  Response r;
+  r.status = 200;
+  r.set_header("Content-Type", "application/json");
+  r.set_header("Cache-Control", "no-store");
+  r.set_header("X-Content-Type-Options", "nosniff");
+  r.body = w.take();
+  return r;
+}
+
 }  // namespace
 
 Response cart_change(Shop& shop, Visit& v, const FormFields& form, bool add) {
@@ -175,7 +216,7 @@ Response cart_change(Shop& shop, Visit& v, const FormFields& form, bool add) {
   // Only what the shop lists can go into a cart (not a draft product's SKU).
   if (sku_it == form.end() || !qty || (add && *qty == 0) ||
       !(*listing)->by_sku.contains(sku_it->second))
-    return redirect(lang_path(v, "/cart?m=short_stock"));
+    return cart_answer(shop, v, "short_stock");
   const std::string& sku = sku_it->second;
   const auto now = shop.s.clock.now_ms();
   const auto os = shop.order_services();
@@ -198,10 +239,10 @@ Response cart_change(Shop& shop, Visit& v, const FormFields& form, bool add) {
   });
   if (!done) {
     if (done.error().code == ErrorCode::insufficient_stock)
-      return redirect(lang_path(v, "/cart?m=short_stock"));
+      return cart_answer(shop, v, "short_stock");
     return server_error(done.error());
   }
-  return redirect(lang_path(v, add ? "/cart?m=added" : "/cart"));
+  return cart_answer(shop, v, add ? "added" : "");
 }
 
 }  // namespace fondaco::storefront

@@ -305,6 +305,7 @@ Result<std::optional<orders::Order>> visible_order(Shop& shop, Visit& v, std::st
   if (!s || number.empty() || number.size() > 40) return std::optional<orders::Order>{};
   return shop.s.db.read([&](Tx& tx) -> Result<std::optional<orders::Order>> {
     auto id = FONDACO_TRY(customers::Customers::remembered_order(tx, s->id, number));
+    if (!id && s->customer_id) id = FONDACO_TRY(customer_order(shop, tx, *s->customer_id, number));
     if (!id) return std::optional<orders::Order>{};
     auto o = FONDACO_TRY(shop.orders.get(tx, *id));
     return std::optional<orders::Order>(std::move(o));
@@ -314,7 +315,8 @@ Result<std::optional<orders::Order>> visible_order(Shop& shop, Visit& v, std::st
 mu::data order_data(Shop& shop, Visit& v, const orders::Order& o) {
   mu::data d;
   d.set("number", o.number);
-  d.set("status", std::string(orders::to_string(o.status)));
+  d.set("status", shop.renderer.text(v.lang, "st_" + std::string(orders::to_string(o.status))));
+  d.set("status_code", std::string(orders::to_string(o.status)));
   const auto method = o.payment_method;
   const bool shop_method = method == orders::PaymentMethod::bank_transfer ||
                            method == orders::PaymentMethod::cod ||
@@ -322,7 +324,8 @@ mu::data order_data(Shop& shop, Visit& v, const orders::Order& o) {
   d.set("payment_method",
         shop_method ? shop.renderer.text(v.lang, "pay_" + std::string(orders::to_string(method)))
                     : std::string(orders::to_string(method)));
-  d.set("payment_status", std::string(orders::to_string(o.payment_status)));
+  d.set("payment_status",
+        shop.renderer.text(v.lang, "ps_" + std::string(orders::to_string(o.payment_status))));
   d.set("total", shop.renderer.money(v.lang, o.totals.total_minor, o.currency));
   d.set("just_placed", v.query.contains("placed"));
   mu::data lines{mu::data::type::list};
@@ -349,14 +352,31 @@ mu::data order_data(Shop& shop, Visit& v, const orders::Order& o) {
 
 }  // namespace
 
-Response order_page(Shop& shop, Visit& v, std::string_view number) {
+// "/order/<number>" is the page; "/order/<number>/documents/<id>.pdf" one of its documents,
+// under the same rule of who may see the order.
+Response order_page(Shop& shop, Visit& v, std::string_view path) {
+  constexpr std::string_view kDocs = "/documents/";
+  const auto docs_at = path.find(kDocs);
+  const std::string_view number = path.substr(0, docs_at);
   auto o = visible_order(shop, v, number);
   if (!o) return server_error(o.error());
   if (!*o) return not_found(shop, v);
+  if (docs_at != std::string_view::npos)
+    return order_document(shop, v, **o, path.substr(docs_at + kDocs.size()));
   auto meta = page_meta(shop, v, shop.renderer.text(v.lang, "order") + " " + (*o)->number);
   meta.canonical = false;
   meta.noindex = true;
   mu::data d = order_data(shop, v, **o);
+  auto extras = shop.s.db.read([&](Tx& tx) -> Result<std::pair<mu::data, mu::data>> {
+    auto tracking = FONDACO_TRY(order_tracking(tx, (*o)->id));
+    auto documents = FONDACO_TRY(order_documents(shop, v, tx, **o));
+    return std::pair(std::move(tracking), std::move(documents));
+  });
+  if (!extras) return server_error(extras.error());
+  d.set("has_tracking", !extras->first.is_empty_list());
+  d.set("tracking", extras->first);
+  d.set("has_documents", !extras->second.is_empty_list());
+  d.set("documents", extras->second);
   if ((*o)->payment_method == orders::PaymentMethod::bank_transfer &&
       (*o)->payment_status == orders::PaymentStatus::unpaid) {
     auto settings = shop.s.db.read([](Tx& tx) { return payments::Payments::settings(tx); });
@@ -374,10 +394,10 @@ Response order_page(Shop& shop, Visit& v, std::string_view number) {
 namespace {
 
 Response show_lookup(Shop& shop, Visit& v, int status, const std::string& number,
-                     const std::string& email, bool failed) {
+                     const std::string& email, std::string_view error_key) {
   auto meta = page_meta(shop, v, shop.renderer.text(v.lang, "find_order"));
   meta.noindex = true;
-  if (failed) meta.error = shop.renderer.text(v.lang, "lookup_failed");
+  if (!error_key.empty()) meta.error = shop.renderer.text(v.lang, error_key);
   mu::data d;
   d.set("csrf", v.csrf());
   d.set("number", number);
@@ -385,12 +405,12 @@ Response show_lookup(Shop& shop, Visit& v, int status, const std::string& number
   return render(shop, v, status, meta, Template::lookup, std::move(d));
 }
 
-// The id of the order with this number and e-mail (case-insensitive), scanning at most
-// limits::kShopperOrdersScanned orders of that e-mail.
-Result<std::optional<std::int64_t>> find_order(Shop& shop, Tx& tx, const std::string& number,
-                                               const std::string& email) {
+}  // namespace
+
+Result<std::optional<std::int64_t>> order_of_email(Shop& shop, Tx& tx, std::string_view number,
+                                                   std::string_view email) {
   orders::OrderFilter f;
-  f.email = email;
+  f.email = std::string(email);
   f.limit = 100;
   for (int scanned = 0; scanned < limits::kShopperOrdersScanned; scanned += f.limit) {
     auto page = FONDACO_TRY(shop.orders.list(tx, f));
@@ -402,25 +422,35 @@ Result<std::optional<std::int64_t>> find_order(Shop& shop, Tx& tx, const std::st
   return std::optional<std::int64_t>{};
 }
 
-}  // namespace
-
-Response lookup_page(Shop& shop, Visit& v) { return show_lookup(shop, v, 200, "", "", false); }
+Response lookup_page(Shop& shop, Visit& v) { return show_lookup(shop, v, 200, "", "", ""); }
 
 Response lookup_post(Shop& shop, Visit& v, const FormFields& form) {
   const std::string number = value_of(form, "number").substr(0, 40);
   const std::string email = value_of(form, "email").substr(0, 254);
-  if (number.empty() || !orders::is_valid_email(email))
-    return show_lookup(shop, v, 404, number, email, true);
   const auto now = shop.s.clock.now_ms();
+  // Guessing the e-mail of a known number (or numbers for an e-mail) is bounded per number
+  // and per client address; a blocked form answers 429 without looking.
+  const std::string& client = v.req.remote_address;
+  if (shop.lookups_by_number.blocked(number, now) || shop.lookups_by_client.blocked(client, now)) {
+    auto r = show_lookup(shop, v, 429, number, email, "lookup_throttled");
+    r.set_header("Retry-After", std::to_string(limits::kLookupWindowMs / 1000));
+    return r;
+  }
+  auto failed = [&] {
+    shop.lookups_by_number.failed(number, now);
+    shop.lookups_by_client.failed(client, now);
+    return show_lookup(shop, v, 404, number, email, "lookup_failed");
+  };
+  if (number.empty() || !orders::is_valid_email(email)) return failed();
   auto found = shop.s.writes.write([&](Tx& tx) -> Result<bool> {
-    auto id = FONDACO_TRY(find_order(shop, tx, number, email));
+    auto id = FONDACO_TRY(order_of_email(shop, tx, number, email));
     if (!id) return false;
     auto s = FONDACO_TRY(server_session(shop, tx, v, now));
     FONDACO_TRY(customers::Customers::remember_order(tx, s.id, *id, number, now));
     return true;
   });
   if (!found) return server_error(found.error());
-  if (!*found) return show_lookup(shop, v, 404, number, email, true);
+  if (!*found) return failed();
   return redirect(lang_path(v, "/order/" + url_encode(number)));
 }
 

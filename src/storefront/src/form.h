@@ -3,6 +3,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +19,8 @@ using FormFields = std::map<std::string, std::string, std::less<>>;
 // %-escape, invalid UTF-8 or a repeated field (a form never repeats ours).
 std::optional<FormFields> parse_form(std::string_view text);
 std::string url_encode(std::string_view s);
+// A positive decimal id of at most 18 digits ("42"); nullopt for anything else.
+std::optional<std::int64_t> parse_id(std::string_view s);
 // The value of cookie `name` in the request, or empty.
 std::string_view request_cookie(const api::Request& req, std::string_view name);
 // An ASCII slug: lower-case letters and digits (accented Latin-1 letters lose their

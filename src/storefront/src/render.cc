@@ -102,6 +102,43 @@ constexpr Text kTexts[] = {
     {"not_found_hint", "La pagina che cerchi non esiste o non è più disponibile.",
      "The page you are looking for does not exist or is no longer available."},
     {"session_expired", "Il modulo è scaduto: riprova.", "The form expired: please try again."},
+    {"account", "Il mio account", "My account"},
+    {"sign_in_hint", "Inserisci la tua e-mail: ti mandiamo un link per accedere, senza password.",
+     "Enter your e-mail: we send you a link to sign in, no password needed."},
+    {"send_link", "Mandami il link", "Send me the link"},
+    {"check_email",
+     "Controlla la tua e-mail: se l'indirizzo è giusto, troverai un link per accedere (vale 15 "
+     "minuti, una volta sola).",
+     "Check your e-mail: if the address is right, you will find a sign-in link there (valid "
+     "for 15 minutes, once)."},
+    {"link_invalid", "Il link di accesso non è valido o è scaduto: chiedine uno nuovo.",
+     "The sign-in link is not valid or has expired: please ask for a new one."},
+    {"signed_in_as", "Hai effettuato l'accesso come", "Signed in as"},
+    {"sign_out", "Esci", "Sign out"},
+    {"your_orders", "I tuoi ordini", "Your orders"},
+    {"no_orders", "Non hai ancora ordini.", "You have no orders yet."},
+    {"date", "Data", "Date"},
+    {"tracking", "Spedizione", "Tracking"},
+    {"st_pending_payment", "In attesa di pagamento", "Awaiting payment"},
+    {"st_confirmed", "Confermato", "Confirmed"},
+    {"st_paid", "Pagato", "Paid"},
+    {"st_fulfilling", "In preparazione", "Being prepared"},
+    {"st_partially_shipped", "Spedito in parte", "Partially shipped"},
+    {"st_shipped", "Spedito", "Shipped"},
+    {"st_delivered", "Consegnato", "Delivered"},
+    {"st_completed", "Completato", "Completed"},
+    {"st_on_hold", "In sospeso", "On hold"},
+    {"st_cancelled", "Annullato", "Cancelled"},
+    {"ps_unpaid", "Da pagare", "Unpaid"},
+    {"ps_paid", "Pagato", "Paid"},
+    {"ps_refunded", "Rimborsato", "Refunded"},
+    {"ps_partially_refunded", "Rimborsato in parte", "Partially refunded"},
+    {"lookup_throttled", "Troppi tentativi: riprova tra 15 minuti.",
+     "Too many attempts: please try again in 15 minutes."},
+    {"documents", "Documenti", "Documents"},
+    {"doc_invoice", "Fattura", "Invoice"},
+    {"doc_receipt", "Ricevuta", "Receipt"},
+    {"doc_credit_note", "Nota di credito", "Credit note"},
 };
 
 mu::data translations(Lang lang) {
@@ -149,6 +186,7 @@ mu::data Renderer::chrome(Lang lang, const PageMeta& meta, const Listing& listin
   d.set("t", texts_[lang == Lang::it ? 0 : 1]);
   d.set("title", meta.title);
   if (!meta.description.empty()) d.set("description", meta.description);
+  if (meta.script) d.set("script", true);
   // The same page in the other language: the path after "/it" or "/en".
   const std::string rest = meta.path.size() >= 3 ? meta.path.substr(3) : "/";
   if (meta.canonical) {

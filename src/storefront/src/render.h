@@ -32,6 +32,7 @@ struct PageMeta {
   std::string query;   // the search box's value
   std::string notice, error;
   std::int64_t cart_count = 0;
+  bool script = false;  // load /assets/shop.js (the shop's script is built and served)
 };
 
 class Renderer {

@@ -1,6 +1,7 @@
 #include "shop_data.h"
 
 #include <algorithm>
+#include <span>
 
 #include "fondaco/base/limits.h"
 #include "fondaco/base/text.h"
@@ -58,6 +59,41 @@ ProductSummary summarize(const catalog::Product& p) {
 
 }  // namespace
 
+std::string PageTemplate::fill(std::string_view csrf, std::string_view cart_count) const {
+  std::string out;
+  out.reserve(text.size() + holes.size() * csrf.size());
+  std::size_t at = 0;
+  for (const auto& [offset, hole] : holes) {
+    out.append(text, at, offset - at);
+    out += hole == Hole::csrf ? csrf : cart_count;
+    at = offset;
+  }
+  out.append(text, at);
+  return out;
+}
+
+PageTemplate cut_holes(std::string_view rendered, const std::array<std::string, 2>& marks) {
+  PageTemplate t;
+  t.text.reserve(rendered.size());
+  std::size_t at = 0;
+  for (;;) {
+    std::size_t next = std::string_view::npos, which = 0;
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+      const auto found = rendered.find(marks[i], at);
+      if (found < next) {
+        next = found;
+        which = i;
+      }
+    }
+    if (next == std::string_view::npos) break;
+    t.text.append(rendered.substr(at, next - at));
+    t.holes.emplace_back(t.text.size(), static_cast<Hole>(which));
+    at = next + marks[which].size();
+  }
+  t.text.append(rendered.substr(at));
+  return t;
+}
+
 std::int64_t ProductView::available() const {
   std::int64_t n = 0;
   for (const auto& v : variants) n += v.available;
@@ -69,6 +105,15 @@ ShopData::ShopData(api::Services& s, std::string channel)
       channel_(std::move(channel)),
       generation_ptr_(std::make_shared<std::atomic<std::uint64_t>>(1)),
       generation_(*generation_ptr_) {
+  std::array<std::byte, 16> bytes;
+  s_.random.fill(bytes);
+  hole_marks_[static_cast<int>(Hole::csrf)] =
+      "hole" + hex_encode({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+  // The cart count reaches the page as a number (PageMeta::cart_count): 18 random digits.
+  std::uint64_t n = 0;
+  s_.random.fill(std::as_writable_bytes(std::span(&n, 1)));
+  hole_marks_[static_cast<int>(Hole::cart_count)] =
+      std::to_string(100'000'000'000'000'000ULL + n % 900'000'000'000'000'000ULL);
   // The listener may outlive this object's users; it holds the counter, not `this`.
   s_.log.add_commit_listener([gen = generation_ptr_](std::string_view, std::string_view,
                                                      std::string_view) { gen->fetch_add(1); });
@@ -186,6 +231,22 @@ Result<std::shared_ptr<const ProductView>> ShopData::load_product(std::int64_t i
     }
     return std::shared_ptr<const ProductView>(std::move(v));
   });
+}
+
+std::shared_ptr<const RenderedPage> ShopData::page(const std::string& key, const Listing* listing,
+                                                   const ProductView* view) {
+  std::lock_guard lock(pages_mu_);
+  const auto it = pages_.find(key);
+  if (it == pages_.end() || it->second->listing.get() != listing || it->second->view.get() != view)
+    return nullptr;
+  return it->second;
+}
+
+void ShopData::keep_page(std::string key, std::shared_ptr<const RenderedPage> page) {
+  std::lock_guard lock(pages_mu_);
+  if (pages_.size() >= limits::kStorefrontPageCacheEntries && !pages_.contains(key))
+    pages_.clear();
+  pages_.insert_or_assign(std::move(key), std::move(page));
 }
 
 }  // namespace fondaco::storefront

@@ -9,9 +9,17 @@
 // product, price, stock, reservation and channel changes all emit one, and a page of an
 // unchanged product costs one re-read at worst. Reloads are single-flight: concurrent
 // requests that find the value stale wait for one reload instead of each reading it.
-// Thread-safety: ShopData is safe to use from any thread.
+//
+// Rendered pages: a page whose HTML depends only on these values (the product page) is
+// rendered once and kept (keep_page) beside the Listing and ProductView objects it was
+// rendered from; page() returns it only while listing() and product() still return those
+// very objects, so every reload above (a commit, the age limit) retires it too. The
+// per-visitor parts (CSRF token, cart count) are holes: the page is rendered with
+// hole_marks() in their place, cut at them (cut_holes) and filled per request (fill).
+// Thread-safety: ShopData is safe to use from any thread; a PageTemplate is immutable.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -19,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -67,6 +76,26 @@ struct Listing {
   bool truncated = false;  // more than limits::kStorefrontMaxProducts active products
 };
 
+// The per-visitor values of a cached page.
+enum class Hole : std::uint8_t { csrf, cart_count };
+
+// A rendered page with holes: text with the marks removed, and where each hole goes.
+struct PageTemplate {
+  std::string text;
+  std::vector<std::pair<std::size_t, Hole>> holes;  // offsets into text, ascending
+  std::string fill(std::string_view csrf, std::string_view cart_count) const;
+};
+
+// A page cut at `marks` (one per Hole, in enum order): every occurrence becomes a hole.
+PageTemplate cut_holes(std::string_view rendered, const std::array<std::string, 2>& marks);
+
+struct RenderedPage {
+  std::shared_ptr<const Listing> listing;   // what it was rendered from
+  std::shared_ptr<const ProductView> view;
+  PageTemplate no_cart;    // rendered for a visitor with an empty cart (no count shown)
+  PageTemplate with_cart;  // rendered with the count as a hole
+};
+
 class ShopData {
  public:
   ShopData(api::Services& s, std::string channel);
@@ -77,6 +106,15 @@ class ShopData {
   // The active product with this handle, or null.
   Result<std::shared_ptr<const ProductView>> product(std::string_view handle);
   void invalidate() { generation_.fetch_add(1); }
+
+  // The page kept under `key` if it was rendered from exactly these objects, else null.
+  std::shared_ptr<const RenderedPage> page(const std::string& key, const Listing* listing,
+                                           const ProductView* view);
+  void keep_page(std::string key, std::shared_ptr<const RenderedPage> page);
+  // Strings, random per process (a seller's text cannot guess them), that a page is
+  // rendered with in place of each Hole's value (indexed by Hole); alphanumeric, so HTML
+  // escaping leaves them as they are. The cart count's is an 18-digit number.
+  const std::array<std::string, 2>& hole_marks() const { return hole_marks_; }
 
  private:
   Result<std::shared_ptr<const Listing>> load_listing();
@@ -98,6 +136,9 @@ class ShopData {
   std::uint64_t listing_gen_ = 0;
   std::int64_t listing_at_ms_ = 0;
   std::unordered_map<std::int64_t, Cached> products_;
+  std::array<std::string, 2> hole_marks_;
+  std::mutex pages_mu_;  // never held with the other two
+  std::unordered_map<std::string, std::shared_ptr<const RenderedPage>> pages_;
 };
 
 }  // namespace fondaco::storefront

@@ -20,6 +20,10 @@ constexpr std::string_view kPlaceholderSvg =
     "640\"><rect width=\"640\" height=\"640\" fill=\"#eeeeee\"/><path d=\"M220 400l80-100 60 "
     "70 40-40 80 70z\" fill=\"#b0b0b0\"/></svg>";
 constexpr std::string_view kPlaceholder = "/assets/placeholder.svg";
+constexpr std::string_view kPageCsp =
+    "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'; "
+    "object-src 'none'";
 
 bool passes_through(std::string_view path) {
   return path.starts_with("/api/") || path == "/api" || path.starts_with("/admin") ||
@@ -152,13 +156,13 @@ std::string availability_text(Shop& shop, Lang lang, const VariantView& v) {
   return shop.renderer.text(lang, v.available <= 3 ? "few_left" : "in_stock");
 }
 
-mu::data product_data(Shop& shop, Visit& v, const ProductView& p) {
+mu::data product_data(Shop& shop, Visit& v, const ProductView& p, std::string csrf) {
   mu::data d;
   d.set("title", p.title);
   d.set("brand", p.brand);
   d.set("description", p.description);
   d.set("image", std::string(kPlaceholder));
-  d.set("csrf", v.csrf());
+  d.set("csrf", std::move(csrf));
   d.set("path", v.path);
   const VariantView* first = nullptr;  // the first one that can be bought, else the first
   for (const auto& var : p.variants)
@@ -191,15 +195,63 @@ mu::data product_data(Shop& shop, Visit& v, const ProductView& p) {
   return d;
 }
 
-Response product(Shop& shop, Visit& v, std::string_view handle) {
+void set_product_meta(PageMeta& meta, const Visit& v, const ProductView& view) {
+  meta.title = view.seo_title.empty() ? view.title : view.seo_title;
+  meta.description = view.seo_description;
+  meta.jsonld = product_jsonld(view, v.base_url + v.path, v.base_url + std::string(kPlaceholder));
+}
+
+// The page as every visitor of this (product, language, origin) sees it, rendered with the
+// hole marks in place of the CSRF token and, in with_cart, of the cart count. Nothing else
+// of the visit goes in: the notice of ?m= is per visit, so such requests are not cached.
+std::shared_ptr<const RenderedPage> render_product(Shop& shop, Visit& v,
+                                                   std::shared_ptr<const Listing> listing,
+                                                   std::shared_ptr<const ProductView> view) {
+  const auto& marks = shop.data.hole_marks();
+  PageMeta meta;
+  meta.path = v.path;
+  meta.script = !shop.options.script.empty();
+  set_product_meta(meta, v, *view);
+  auto page = std::make_shared<RenderedPage>();
+  auto html_with = [&](std::int64_t cart_count) {
+    meta.cart_count = cart_count;
+    return cut_holes(shop.renderer.page(v.lang, meta, Template::product,
+                                        product_data(shop, v, *view,
+                                                     marks[static_cast<int>(Hole::csrf)]),
+                                        *listing,
+                                        v.base_url),
+                     marks);
+  };
+  page->no_cart = html_with(0);
+  page->with_cart = html_with(std::stoll(marks[static_cast<int>(Hole::cart_count)]));
+  page->listing = std::move(listing);
+  page->view = std::move(view);
+  return page;
+}
+
+// Served from the rendered-page cache: per request only the visitor's CSRF token and cart
+// count are spliced in (the cookie, if new, is set by serve()).
+Response product(Shop& shop, Visit& v, const std::shared_ptr<const Listing>& listing,
+                 std::string_view handle) {
   auto p = shop.data.product(handle);
   if (!p) return server_error(p.error());
   if (!*p) return not_found(shop, v);
-  const auto& view = **p;
-  auto meta = page_meta(shop, v, view.seo_title.empty() ? view.title : view.seo_title);
-  meta.description = view.seo_description;
-  meta.jsonld = product_jsonld(view, v.base_url + v.path, v.base_url + std::string(kPlaceholder));
-  return render(shop, v, 200, meta, Template::product, product_data(shop, v, view));
+  if (v.query.contains("m")) {
+    auto meta = page_meta(shop, v, "");
+    set_product_meta(meta, v, **p);
+    return render(shop, v, 200, meta, Template::product, product_data(shop, v, **p, v.csrf()));
+  }
+  // The path is "/<lang>/p/<handle>", so language, origin and handle make the whole key.
+  const std::string key = std::string(lang_code(v.lang)) + " " + v.base_url + " " +
+                          std::string(handle);
+  auto page = shop.data.page(key, listing.get(), p->get());
+  if (!page) {
+    page = render_product(shop, v, listing, *p);
+    shop.data.keep_page(key, page);
+  }
+  const std::int64_t cart_count = page_meta(shop, v, "").cart_count;
+  const PageTemplate& t = cart_count > 0 ? page->with_cart : page->no_cart;
+  return html(200, t.fill(v.csrf(), std::to_string(cart_count)));
 }
 
 Response sitemap(const Listing& l, const std::string& base, bool host_derived) {
@@ -226,7 +278,8 @@ Response robots(const std::string& base, bool host_derived) {
   return text_response("text/plain; charset=utf-8",
                        "User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /it/cart\n"
                        "Disallow: /en/cart\nDisallow: /it/checkout\nDisallow: /en/checkout\n"
-                       "Disallow: /it/order/\nDisallow: /en/order/\nSitemap: " +
+                       "Disallow: /it/order/\nDisallow: /en/order/\nDisallow: /it/account\n"
+                       "Disallow: /en/account\nSitemap: " +
                            base + "/sitemap.xml\n",
                        host_derived);
 }
@@ -243,12 +296,14 @@ Response route_get(Shop& shop, Visit& v, std::string_view rest) {
   const Listing& l = **listing;
   if (rest == "/") return home(shop, v, l);
   if (rest.starts_with("/c/")) return category(shop, v, l, rest.substr(3));
-  if (rest.starts_with("/p/")) return product(shop, v, rest.substr(3));
+  if (rest.starts_with("/p/")) return product(shop, v, *listing, rest.substr(3));
   if (rest == "/search") return search(shop, v, l);
   if (rest == "/cart") return cart_page(shop, v);
   if (rest == "/checkout") return checkout_page(shop, v);
   if (rest == "/orders/lookup") return lookup_page(shop, v);
   if (rest.starts_with("/order/")) return order_page(shop, v, rest.substr(7));
+  if (rest == "/account") return account_page(shop, v);
+  if (rest == "/account/sign-in") return sign_in_redeem(shop, v);
   return not_found(shop, v);
 }
 
@@ -270,6 +325,8 @@ Response route_post(Shop& shop, Visit& v, std::string_view rest) {
   if (rest == "/cart/update") return cart_change(shop, v, *form, false);
   if (rest == "/checkout") return checkout_post(shop, v, *form);
   if (rest == "/orders/lookup") return lookup_post(shop, v, *form);
+  if (rest == "/account/sign-in") return sign_in_post(shop, v, *form);
+  if (rest == "/account/sign-out") return sign_out_post(shop, v);
   return not_found(shop, v);
 }
 
@@ -277,6 +334,8 @@ Response serve(Shop& shop, const Request& req) {
   const std::string_view path = target_path(req.target);
   if (path == "/robots.txt")
     return robots(base_url(shop.options, req), shop.options.base_url.empty());
+  if (path == "/assets/shop.js" && !shop.options.script.empty())
+    return text_response("text/javascript; charset=utf-8", shop.options.script, false);
   if (path == "/assets/shop.css")
     return text_response("text/css; charset=utf-8", std::string(stylesheet()), false);
   if (path == kPlaceholder)
@@ -329,6 +388,11 @@ Response html(int status, std::string body) {
   r.set_header("Content-Type", "text/html; charset=utf-8");
   r.set_header("Cache-Control", "no-store");
   r.set_header("X-Content-Type-Options", "nosniff");
+  // Pages load only the shop's own stylesheet and scripts; images may come from the
+  // seller's CDN. No page may be framed (clickjacking on the cart and checkout forms).
+  r.set_header("Content-Security-Policy", std::string(kPageCsp));
+  r.set_header("X-Frame-Options", "DENY");
+  r.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
   r.body = std::move(body);
   return r;
 }

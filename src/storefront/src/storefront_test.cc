@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 
 #include "fondaco/api/app.h"
+#include "fondaco/base/limits.h"
+#include "fondaco/fulfillment/fulfillment.h"
 #include "fondaco/inventory/inventory.h"
+#include "fondaco/invoicing/invoicing.h"
+#include "fondaco/notifications/notifications.h"
 #include "fondaco/orders/orders.h"
 #include "fondaco/payments/payments.h"
 #include "fondaco/testing/testing.h"
@@ -118,6 +122,103 @@ class StorefrontTest : public ::testing::TestWithParam<std::string> {
            "&email=ada%40example.com&name=Ada+Lovelace&line1=Via+Roma+1&city=Milano"
            "&postal_code=20100&province=MI&country=it&shipping=standard" +
            extra;
+  }
+  // Checks out one unit of sku as `email` (urlencoded) by bank transfer; the order number.
+  std::string place(const std::string& handle, const std::string& sku, const std::string& email) {
+    auto b = browser();
+    add(b, handle, sku, 1);
+    auto form = checkout_form(b, "&payment=bank_transfer");
+    form.replace(form.find("email=ada%40example.com"), 23, "email=" + email);
+    const auto location = b.post("/it/checkout", form).header("Location");
+    if (!location.starts_with("/it/order/")) return "";
+    return location.substr(10, location.find('?') - 10);
+  }
+  // A receipt for the order with this number; its document id.
+  std::int64_t issue_receipt(const std::string& number) {
+    auto id = db_->write([&](storage::Tx& tx) -> Result<std::int64_t> {
+      invoicing::Invoicing inv(log_);
+      if (!invoicing::Invoicing::settings(tx)) {
+        invoicing::FiscalSettings f;
+        f.company_name = "Bottega S.r.l.";
+        f.vat_number = "01234567897";
+        f.codice_fiscale = "01234567897";
+        f.regime_fiscale = "RF01";
+        f.address = {"Via Roma 1", "40121", "Bologna", "BO", "IT"};
+        FONDACO_TRY(inv.put_settings(tx, f, clock_.now_ms()));
+      }
+      const auto o = FONDACO_TRY(find(tx, number));
+      {
+        invoicing::DocumentInput in;
+        in.kind = invoicing::DocKind::receipt;
+        in.source_key = "order:" + std::to_string(o.id) + ":receipt";
+        in.order_id = o.id;
+        in.order_number = o.number;
+        in.issue_date_ms = clock_.now_ms();
+        in.customer.name = "Ada Lovelace";
+        invoicing::LineInput l;
+        l.description = "Item";
+        l.sku = o.lines[0].sku;
+        l.qty = o.lines[0].qty;
+        l.unit_price_minor = o.lines[0].amount_minor / o.lines[0].qty;
+        l.vat_rate_bp = 2200;
+        in.lines = {l};
+        return FONDACO_TRY(inv.issue(tx, in, clock_.now_ms())).document.id;
+      }
+    });
+    EXPECT_TRUE(id) << (id ? "" : id.error().message);
+    return id ? *id : 0;
+  }
+  // A labelled shipment of the order's lines; its tracking number.
+  std::string label_parcel(const std::string& number) {
+    auto t = db_->write([&](storage::Tx& tx) -> Result<std::string> {
+      const auto o = FONDACO_TRY(find(tx, number));
+      fulfillment::Fulfillment f(log_);
+      fulfillment::ShipmentInput in;
+      in.source_key = "order:" + std::to_string(o.id) + ":WH";
+      in.order_id = o.id;
+      in.order_number = o.number;
+      in.location = "WH";
+      in.ship_to.name = "Ada Lovelace";
+      in.ship_to.line1 = "Via Roma 1";
+      in.ship_to.city = "Milano";
+      in.ship_to.postal_code = "20100";
+      in.ship_to.country = "IT";
+      in.lines = {{o.lines[0].sku, std::nullopt, "Item", o.lines[0].qty, 500, std::nullopt, 0}};
+      const auto sh = FONDACO_TRY(f.create_shipment(tx, in, clock_.now_ms()));
+      FONDACO_TRY(f.label(tx, sh.id, clock_.now_ms()));
+      const auto labelled = FONDACO_TRY(fulfillment::Fulfillment::get(tx, sh.id));
+      if (!labelled.tracking_number) return fail(ErrorCode::internal, "no tracking", "label");
+      return *labelled.tracking_number;
+    });
+    EXPECT_TRUE(t) << (t ? "" : t.error().message);
+    return t ? *t : "";
+  }
+  Result<orders::Order> find(storage::Tx& tx, const std::string& number) {
+    orders::OrderFilter all;
+    all.limit = 100;
+    const auto list = FONDACO_TRY(orders::Orders(log_).list(tx, all));
+    for (const auto& o : list.items)
+      if (o.number == number) return o;
+    return fail(ErrorCode::not_found, "no order " + number, "number");
+  }
+  std::vector<notifications::Email> sign_in_mail(const std::string& to) {
+    notifications::EmailFilter f;
+    f.kind = notifications::Kind::customer_sign_in;
+    f.to = to;
+    f.limit = 100;
+    auto page = db_->read([&](storage::Tx& tx) { return notifications::Notifications::list(tx, f); });
+    EXPECT_TRUE(page);
+    return page ? page->items : std::vector<notifications::Email>{};
+  }
+  std::size_t sign_in_emails(const std::string& to) { return sign_in_mail(to).size(); }
+  // The link in the newest sign-in e-mail to this address.
+  std::string sign_in_link(const std::string& to) {
+    const auto mail = sign_in_mail(to);
+    if (mail.empty()) return "";
+    const auto& text = mail.back().body_text;
+    const auto at = text.find("http://");
+    if (at == std::string::npos) return "";
+    return text.substr(at, text.find('\n', at) - at);
   }
   std::int64_t reserved(const std::string& sku) {
     return db_->read([&](storage::Tx& tx) { return inventory_.stock(tx, sku); })->reserved;
@@ -342,6 +443,229 @@ TEST_P(StorefrontTest, OrdersAreVisibleOnlyToTheirShopperOrByNumberAndEmail) {
                    "csrf=" + csrf + "&number=" + number + "&email=ADA%40example.com");
   EXPECT_EQ(r.status, 303);
   EXPECT_EQ(mallory.get("/it/order/" + number).status, 200) << "number + e-mail is the key";
+}
+
+// The product page is rendered once and reused (ShopData's page cache); the CSRF token and
+// the cart count are spliced in per request. Alice, with a cart, renders it first; Bob's
+// copy must carry his own token and no count, and each token works only for its owner.
+TEST_P(StorefrontTest, ACachedProductPageCarriesEachShoppersOwnTokenAndCartCount) {
+  const auto handle = product("Vase", "VASE-1", 2000, 9);
+  auto alice = browser();
+  ASSERT_EQ(add(alice, handle, "VASE-1", 2).status, 303);
+  const auto alice_page = alice.get("/it/p/" + handle);
+  auto bob = browser();
+  const auto bob_page = bob.get("/it/p/" + handle);
+  const auto alice_again = alice.get("/it/p/" + handle);
+  ASSERT_EQ(bob_page.status, 200);
+  EXPECT_NE(alice_page.body.find(">Carrello (2)</a>"), std::string::npos);
+  EXPECT_NE(alice_again.body.find(">Carrello (2)</a>"), std::string::npos);
+  EXPECT_NE(bob_page.body.find(">Carrello</a>"), std::string::npos);
+  EXPECT_EQ(bob_page.body.find("Carrello ("), std::string::npos);
+  const auto alice_token = hidden(alice_again.body, "csrf");
+  const auto bob_token = hidden(bob_page.body, "csrf");
+  EXPECT_EQ(alice_token, hidden(alice_page.body, "csrf"));
+  EXPECT_EQ(bob_token.size(), 32u);
+  EXPECT_NE(alice_token, bob_token);
+  EXPECT_EQ(bob.post("/it/cart/add", "csrf=" + alice_token + "&sku=VASE-1&qty=1").status, 403);
+  EXPECT_EQ(alice.post("/it/cart/add", "csrf=" + bob_token + "&sku=VASE-1&qty=1").status, 403);
+  EXPECT_EQ(bob.post("/it/cart/add", "csrf=" + bob_token + "&sku=VASE-1&qty=1").status, 303);
+  EXPECT_EQ(reserved("VASE-1"), 3);
+  EXPECT_NE(bob.get("/it/p/" + handle).body.find(">Carrello (1)</a>"), std::string::npos);
+}
+
+// What a cached page shows follows every commit at once: another shopper's hold, a price
+// change, a new category in the menu. A ?m= notice belongs to one response only.
+TEST_P(StorefrontTest, ACachedProductPageFollowsCommitsAndKeepsNoticesPerRequest) {
+  const auto handle = product("Jug", "JUG-1", 1500, 4);
+  auto alice = browser();
+  EXPECT_NE(alice.get("/it/p/" + handle).body.find(">Disponibile<"), std::string::npos);
+  auto bob = browser();
+  ASSERT_EQ(add(bob, handle, "JUG-1", 2).status, 303);
+  auto page = alice.get("/it/p/" + handle);
+  EXPECT_NE(page.body.find(">Ultimi pezzi disponibili<"), std::string::npos);
+  ASSERT_TRUE(db_->write([&](storage::Tx& tx) -> Result<void> {
+    auto v = FONDACO_TRY(catalog_.variant(tx, "JUG-1"));
+    catalog::ProductPatch patch;
+    patch.title = "Jug renamed";
+    FONDACO_TRY(catalog_.update(tx, v.product_id, patch, clock_.now_ms()));
+    return ok();
+  }));
+  page = alice.get("/it/p/" + handle);
+  EXPECT_NE(page.body.find("<h1>Jug renamed</h1>"), std::string::npos);
+  EXPECT_EQ(page.body.find("/it/c/piatti"), std::string::npos);
+  ASSERT_TRUE(db_->write([&](storage::Tx& tx) {
+    return catalog_.create(tx,
+                           testing::ProductBuilder("Plate")
+                               .variant("PLATE-1", 800)
+                               .status(catalog::ProductStatus::active)
+                               .category("Piatti")
+                               .build(),
+                           clock_.now_ms());
+  }));
+  EXPECT_NE(alice.get("/it/p/" + handle).body.find("href=\"/it/c/piatti\""), std::string::npos);
+  const auto noticed = alice.get("/it/p/" + handle + "?m=added");
+  EXPECT_NE(noticed.body.find("Aggiunto al carrello."), std::string::npos);
+  EXPECT_EQ(alice.get("/it/p/" + handle).body.find("Aggiunto al carrello."), std::string::npos);
+}
+
+// The account: a one-time link by e-mail signs the shopper in; the page lists the orders of
+// that e-mail with their live status and nobody else's; another customer's order, and a
+// document of another order, read as missing; the link works once; sign-out ends it.
+TEST_P(StorefrontTest, AccountSignInLinkShowsOnlyTheCustomersOwnOrders) {
+  const auto handle = product("Vase", "VAS-1", 3000, 5);
+  const std::string ada_number = place(handle, "VAS-1", "ada%40example.com");
+  const std::string bob_number = place(handle, "VAS-1", "bob%40example.com");
+  ASSERT_FALSE(ada_number.empty());
+  ASSERT_FALSE(bob_number.empty());
+  const auto bob_doc = issue_receipt(bob_number);
+
+  auto b = browser();
+  auto page = b.get("/it/account");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Mandami il link"), std::string::npos);
+  EXPECT_EQ(b.post("/it/account/sign-in", "csrf=" + hidden(page.body, "csrf") + "&email=nope")
+                .status,
+            422);
+  auto sent = b.post("/it/account/sign-in",
+                     "csrf=" + hidden(page.body, "csrf") + "&email=ADA%40example.com");
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_NE(sent.body.find("Controlla la tua e-mail"), std::string::npos);
+  const std::string link = sign_in_link("ada@example.com");
+  ASSERT_TRUE(link.starts_with("http://127.0.0.1/it/account/sign-in?token=")) << link;
+  const std::string target = link.substr(std::string("http://127.0.0.1").size());
+
+  const std::string before = b.cookie;
+  auto r = b.get(target);
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.header("Location"), "/it/account");
+  EXPECT_NE(b.cookie, before) << "signing in moves the shopper to a new session id";
+  page = b.get("/it/account");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("ada@example.com"), std::string::npos);
+  EXPECT_NE(page.body.find(ada_number), std::string::npos);
+  EXPECT_NE(page.body.find("In attesa di pagamento"), std::string::npos);
+  EXPECT_EQ(page.body.find(bob_number), std::string::npos);
+  EXPECT_EQ(b.get("/it/order/" + ada_number).status, 200);
+  EXPECT_EQ(b.get("/it/order/" + bob_number).status, 404);
+  EXPECT_EQ(b.get("/it/order/" + ada_number + "/documents/" + std::to_string(bob_doc) + ".pdf")
+                .status,
+            404)
+      << "another order's document";
+
+  auto thief = browser();
+  EXPECT_EQ(thief.get(target).status, 400) << "the link works once";
+  EXPECT_EQ(thief.get("/it/account").body.find(ada_number), std::string::npos);
+
+  page = b.get("/it/account");
+  EXPECT_EQ(b.post("/it/account/sign-out", "csrf=" + hidden(page.body, "csrf")).status, 303);
+  EXPECT_EQ(b.get("/it/account").body.find(ada_number), std::string::npos);
+  EXPECT_EQ(b.get("/it/order/" + ada_number).status, 404);
+}
+
+TEST_P(StorefrontTest, OrderPageShowsTrackingAndLinksItsDocumentOnlyToItsShopper) {
+  const auto handle = product("Jar", "JAR-1", 1200, 5);
+  auto b = browser();
+  add(b, handle, "JAR-1", 1);
+  const auto location =
+      b.post("/it/checkout", checkout_form(b, "&payment=bank_transfer")).header("Location");
+  ASSERT_TRUE(location.starts_with("/it/order/")) << location;
+  const std::string number = location.substr(10, location.find('?') - 10);
+  const auto doc = issue_receipt(number);
+  ASSERT_GT(doc, 0);
+  const auto tracking = label_parcel(number);
+  ASSERT_FALSE(tracking.empty());
+  const auto page = b.get("/en/order/" + number);
+  EXPECT_NE(page.body.find(tracking), std::string::npos);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Awaiting payment"), std::string::npos);
+  const std::string href = "/en/order/" + number + "/documents/" + std::to_string(doc) + ".pdf";
+  EXPECT_NE(page.body.find("href=\"" + href + "\""), std::string::npos) << page.body;
+  const auto pdf = b.get(href);
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.header("Content-Type"), "application/pdf");
+  EXPECT_TRUE(pdf.body.starts_with("%PDF-"));
+  EXPECT_EQ(browser().get(href).status, 404) << "a stranger gets nothing";
+  EXPECT_EQ(b.get("/en/order/" + number + "/documents/x.pdf").status, 404);
+  EXPECT_EQ(page.header("X-Frame-Options"), "DENY");
+  EXPECT_NE(page.header("Content-Security-Policy").find("frame-ancestors 'none'"),
+            std::string::npos);
+}
+
+// A public form must not flood a mailbox: a few valid links at a time per address, and the
+// answer is the same whether or not one more was sent.
+TEST_P(StorefrontTest, SignInLinksPerAddressAreBounded) {
+  auto b = browser();
+  const auto page = b.get("/en/account");
+  for (int i = 0; i < limits::kSignInLinksLive + 2; ++i) {
+    const auto r = b.post("/en/account/sign-in",
+                          "csrf=" + hidden(page.body, "csrf") + "&email=eve%40example.com");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("Check your e-mail"), std::string::npos);
+  }
+  EXPECT_EQ(sign_in_emails("eve@example.com"),
+            static_cast<std::size_t>(limits::kSignInLinksLive));
+  clock_.advance_ms(limits::kSignInLinkTtlMs);
+  b.post("/en/account/sign-in", "csrf=" + hidden(page.body, "csrf") + "&email=eve%40example.com");
+  EXPECT_EQ(sign_in_emails("eve@example.com"),
+            static_cast<std::size_t>(limits::kSignInLinksLive) + 1);
+}
+
+// The shop's script posts the add-to-cart form asking for JSON: the same checks, the same
+// hold, and an answer it can show without leaving the page.
+TEST_P(StorefrontTest, AddToCartAnswersTheScriptInJson) {
+  const auto handle = product("Pitcher", "PIT-1", 2500, 2);
+  auto b = browser();
+  const auto page = b.get("/it/p/" + handle);
+  std::string csrf = hidden(page.body, "csrf");
+  auto post = [&](const std::string& qty) {
+    std::vector<std::pair<std::string, std::string>> h = {
+        {"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+    if (!b.cookie.empty()) h.emplace_back("Cookie", b.cookie);
+    auto r = b.http.request("POST", "/it/cart/add", "csrf=" + csrf + "&sku=PIT-1&qty=" + qty, h);
+    const auto set = r.header("Set-Cookie");
+    if (!set.empty()) b.cookie = set.substr(0, set.find(';'));
+    return r;
+  };
+  auto r = post("2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("Content-Type"), "application/json");
+  EXPECT_NE(r.body.find("\"ok\":true"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"cart_count\":2"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"cart_label\":\"Carrello (2)\""), std::string::npos) << r.body;
+  EXPECT_EQ(reserved("PIT-1"), 2);
+  // The first change made the session: the answer carries its token for the next post.
+  const auto at = r.body.find("\"csrf\":\"");
+  ASSERT_NE(at, std::string::npos) << r.body;
+  csrf = r.body.substr(at + 8, 32);
+  EXPECT_EQ(csrf, hidden(b.get("/it/p/" + handle).body, "csrf"));
+  r = post("1");  // only 2 exist
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"ok\":false"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"cart_count\":2"), std::string::npos) << r.body;
+  EXPECT_EQ(reserved("PIT-1"), 2);
+  EXPECT_NE(b.get("/it/cart").body.find("Pitcher"), std::string::npos);
+}
+
+// Guessing the e-mail of a known order number is bounded: after the limit the form
+// answers 429 even for the right e-mail, until the window ends.
+TEST_P(StorefrontTest, GuestLookupGuessesAreBoundedPerOrderNumber) {
+  const auto handle = product("Cup", "GUESS-1", 800, 3);
+  const std::string number = place(handle, "GUESS-1", "ada%40example.com");
+  ASSERT_FALSE(number.empty());
+  auto mallory = browser();
+  const auto csrf = hidden(mallory.get("/it/orders/lookup").body, "csrf");
+  auto guess = [&](const std::string& email) {
+    return mallory.post("/it/orders/lookup", "csrf=" + csrf + "&number=" + number + "&email=" + email);
+  };
+  for (int i = 0; i < limits::kLookupFailuresPerNumber; ++i)
+    ASSERT_EQ(guess("guess" + std::to_string(i) + "%40example.com").status, 404) << i;
+  auto r = guess("ada%40example.com");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("Retry-After"), std::to_string(limits::kLookupWindowMs / 1000));
+  EXPECT_NE(r.body.find("Troppi tentativi"), std::string::npos);
+  EXPECT_EQ(mallory.get("/it/order/" + number).status, 404);
+  clock_.advance_ms(limits::kLookupWindowMs);
+  EXPECT_EQ(guess("ada%40example.com").status, 303) << "a new window";
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StorefrontTest, ::testing::ValuesIn(testing::engines()));

@@ -16,11 +16,13 @@ enum class Template {
   checkout,
   order,
   lookup,
-  notfound
+  notfound,
+  account
 };
 inline constexpr Template kAllTemplates[] = {
-    Template::head, Template::top,      Template::bottom, Template::listing, Template::product,
-    Template::cart, Template::checkout, Template::order,  Template::lookup,  Template::notfound};
+    Template::head,    Template::top,      Template::bottom,   Template::listing,
+    Template::product, Template::cart,     Template::checkout, Template::order,
+    Template::lookup,  Template::notfound, Template::account};
 
 std::string_view template_text(Template t);
 std::string_view stylesheet();

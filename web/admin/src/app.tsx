@@ -26,10 +26,17 @@ const Stock = page(() => import('./pages/stock'), 'Stock');
 const Locations = page(() => import('./pages/stock'), 'Locations');
 const Invoices = page(() => import('./pages/accounting'), 'Invoices');
 const Payments = page(() => import('./pages/accounting'), 'Payments');
+const PaymentDetail = page(() => import('./pages/accounting'), 'PaymentDetail');
 const Shipments = page(() => import('./pages/logistics'), 'Shipments');
 const PickLists = page(() => import('./pages/logistics'), 'PickLists');
 const Returns = page(() => import('./pages/logistics'), 'Returns');
-const Channels = page(() => import('./pages/admin'), 'Channels');
+const ReturnDetail = page(() => import('./pages/logistics'), 'ReturnDetail');
+const Channels = page(() => import('./pages/channels'), 'Channels');
+const ChannelDetail = page(() => import('./pages/channels'), 'ChannelDetail');
+const Webhooks = page(() => import('./pages/webhooks'), 'Webhooks');
+const WebhookDetail = page(() => import('./pages/webhooks'), 'WebhookDetail');
+const Emails = page(() => import('./pages/emails'), 'Emails');
+const EmailDetail = page(() => import('./pages/emails'), 'EmailDetail');
 const Automations = page(() => import('./pages/admin'), 'Automations');
 const Users = page(() => import('./pages/admin'), 'Users');
 const Settings = page(() => import('./pages/admin'), 'Settings');
@@ -45,10 +52,17 @@ const ROUTES: [string, ComponentType<{ params: Params; user: User }>][] = [
   ['/locations', Locations],
   ['/invoices', Invoices],
   ['/payments', Payments],
+  ['/payments/:id', PaymentDetail],
   ['/shipments', Shipments],
   ['/pick-lists', PickLists],
   ['/returns', Returns],
+  ['/returns/:id', ReturnDetail],
   ['/channels', Channels],
+  ['/channels/:code', ChannelDetail],
+  ['/webhooks', Webhooks],
+  ['/webhooks/:id', WebhookDetail],
+  ['/emails', Emails],
+  ['/emails/:id', EmailDetail],
   ['/automations', Automations],
   ['/users', Users],
   ['/settings', Settings],

@@ -25,10 +25,32 @@ export const SECTIONS: Section[] = [
   { path: '/pick-lists', label: 'nav.picklists', roles: ['manager', 'logistics'] },
   { path: '/returns', label: 'nav.returns', roles: ['customer_care', 'logistics', 'accounting'] },
   { path: '/channels', label: 'nav.channels', roles: ['manager'] },
+  { path: '/webhooks', label: 'nav.webhooks', roles: ['manager'] },
+  { path: '/emails', label: 'nav.emails', roles: ['manager', 'customer_care', 'marketing'] },
   { path: '/automations', label: 'nav.automations', roles: ['manager', 'logistics', 'accounting', 'customer_care'] },
   { path: '/users', label: 'nav.users', roles: [] },
-  { path: '/settings', label: 'nav.settings', roles: ['manager', 'accounting'] },
+  // Fiscal data: manager, accounting; carriers: manager, logistics (the page shows each
+  // card only to the roles its API accepts).
+  { path: '/settings', label: 'nav.settings', roles: ['manager', 'accounting', 'logistics'] },
 ];
+
+// Roles (besides admin) that a route accepts, for the pages that show a card or a button only
+// to those roles (the server refuses the others anyway).
+export const ACCESS = {
+  products: ['manager', 'purchasing'] as Role[],      // PATCH /products/{id} (routes_catalog.cc)
+  channels: ['manager'] as Role[],                    // PATCH, resync, credentials (routes_channels.cc)
+  webhooks: ['manager'] as Role[],                    // every /webhooks route (routes_webhooks.cc)
+  carriers: ['logistics'] as Role[],                  // PUT /carriers/{code} (routes_fulfillment.cc)
+  carrierReaders: ['manager', 'logistics', 'customer_care'] as Role[],
+  fiscalReaders: ['manager', 'accounting'] as Role[], // GET /settings/fiscal (routes_invoicing.cc)
+  refunds: ['accounting'] as Role[],                  // POST /payments/{id}/refunds (routes_payments.cc)
+  returnDesk: ['customer_care'] as Role[],            // authorize, reject, cancel, close (routes_returns.cc)
+  returnDock: ['logistics'] as Role[],                // receive, inspect (routes_returns.cc)
+};
+
+export function may(role: Role, who: Role[]): boolean {
+  return role === 'admin' || who.includes(role);
+}
 
 export function canSee(role: Role, s: Section): boolean {
   return role === 'admin' || s.roles.includes(role);

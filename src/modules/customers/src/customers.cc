@@ -97,6 +97,13 @@ Result<Customer> Customers::get(Tx& tx, std::int64_t id) {
 
 Result<std::string> Customers::issue_sign_in_token(Tx& tx, std::int64_t customer_id, Random& random,
                                                    std::int64_t now_ms) {
+  // A bound on the mail one address can be sent through a public form.
+  auto live = FONDACO_TRY(
+      tx.query("SELECT COUNT(*) FROM customer_sign_in_tokens "
+               "WHERE customer_id = ? AND expires_at > ? AND used_at IS NULL",
+               {customer_id, now_ms}));
+  if (live.i64(0, 0) >= limits::kSignInLinksLive)
+    return fail(ErrorCode::rate_limited, "too many sign-in links still valid", "email");
   std::string token = new_secret(random);
   FONDACO_TRY(
       tx.exec("INSERT INTO customer_sign_in_tokens (customer_id, token_sha256, expires_at) "

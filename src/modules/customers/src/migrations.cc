@@ -76,6 +76,12 @@ CREATE TABLE shop_session_orders (
   PRIMARY KEY (session_id, number)
 );
 )"},
+    // The sign-in form counts the links still valid per customer (limits::kSignInLinksLive).
+    {2, "sign-in tokens by customer",
+     "CREATE INDEX customer_sign_in_tokens_customer_ix ON customer_sign_in_tokens (customer_id, "
+     "expires_at);",
+     "CREATE INDEX customer_sign_in_tokens_customer_ix ON customer_sign_in_tokens (customer_id, "
+     "expires_at);"},
 };
 
 }  // namespace

@@ -7,9 +7,9 @@
 namespace fondaco::notifications {
 namespace {
 
-constexpr std::array<std::string_view, 6> kKindNames = {
-    "order_confirmed", "bank_transfer_instructions", "shipped", "delivered", "refund_issued",
-    "webhook_disabled"};
+constexpr std::array<std::string_view, 7> kKindNames = {
+    "order_confirmed", "bank_transfer_instructions", "shipped",         "delivered",
+    "refund_issued",   "webhook_disabled",           "customer_sign_in"};
 constexpr std::array<std::string_view, 4> kStatusNames = {"queued", "sending", "sent", "failed"};
 
 constexpr std::array<std::string_view, 12> kMonthsIt = {

@@ -97,6 +97,44 @@ ALTER TABLE emails DROP CONSTRAINT emails_kind_check;
 ALTER TABLE emails ADD CONSTRAINT emails_kind_check CHECK (kind IN ('order_confirmed',
   'bank_transfer_instructions', 'shipped', 'delivered', 'refund_issued', 'webhook_disabled'));
 )"},
+    // customer_sign_in: the storefront's one-time sign-in links. Rebuilt like version 2.
+    {3, "e-mail kind customer_sign_in",
+     R"(
+CREATE TABLE emails_v2 (
+  id INTEGER PRIMARY KEY,
+  dedupe_key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('order_confirmed', 'bank_transfer_instructions', 'shipped',
+                                     'delivered', 'refund_issued', 'webhook_disabled',
+                                     'customer_sign_in')),
+  locale TEXT NOT NULL CHECK (locale IN ('it', 'en')),
+  to_address TEXT NOT NULL,
+  to_address_lower TEXT NOT NULL,
+  to_name TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body_text TEXT NOT NULL,
+  body_html TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL CHECK (attempts >= 0),
+  next_attempt_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  sent_at INTEGER
+) STRICT;
+INSERT INTO emails_v2 SELECT * FROM emails;
+DROP TABLE emails;
+ALTER TABLE emails_v2 RENAME TO emails;
+CREATE UNIQUE INDEX emails_dedupe_uq ON emails (dedupe_key);
+CREATE INDEX emails_due_ix ON emails (status, next_attempt_at);
+CREATE INDEX emails_to_ix ON emails (to_address_lower, id);
+)",
+     R"(
+ALTER TABLE emails DROP CONSTRAINT emails_kind_check;
+ALTER TABLE emails ADD CONSTRAINT emails_kind_check CHECK (kind IN ('order_confirmed',
+  'bank_transfer_instructions', 'shipped', 'delivered', 'refund_issued', 'webhook_disabled',
+  'customer_sign_in'));
+)"},
 };
 
 }  // namespace

@@ -223,6 +223,17 @@ Result<mu::data> data_for(const WebhookDisabled& w, Locale l) {
   return d;
 }
 
+Result<mu::data> data_for(const CustomerSignIn& c, Locale) {
+  FONDACO_TRY(check_text(c.link, "data.link", true));
+  FONDACO_TRY(check_url(c.link, "data.link"));
+  if (c.valid_minutes <= 0 || c.valid_minutes > 24 * 60)
+    return fail(ErrorCode::invalid_argument, "must be between 1 and 1440", "data.valid_minutes");
+  mu::data d;
+  d.set("link", c.link);
+  d.set("valid_minutes", std::to_string(c.valid_minutes));
+  return d;
+}
+
 // A template is ours and compiled in: a parse error is a bug, reported as internal.
 Result<std::string> render_one(std::string_view tmpl, const mu::data& d, bool html) {
   mu::mustache m{std::string(tmpl)};

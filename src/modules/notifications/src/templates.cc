@@ -310,14 +310,49 @@ Pending deliveries resume when you enable it again (PATCH /api/v1/webhooks/{{end
 <p>Pending deliveries resume when you enable it again.</p>
 )"};
 
+// ---- customer_sign_in (the storefront's one-time link) ----
+
+constexpr Texts kSignInIt = {"Il tuo link di accesso",
+                             R"({{greeting}}
+
+per accedere al tuo account apri questo link entro {{valid_minutes}} minuti:
+{{link}}
+
+Il link vale una sola volta. Se non hai chiesto tu di accedere, ignora questo messaggio.
+
+{{shop_name}}
+)",
+                             R"(<p>{{greeting}}</p>
+<p>per accedere al tuo account apri questo link entro {{valid_minutes}} minuti:</p>
+<p><a href="{{link}}">Accedi</a></p>
+<p>Il link vale una sola volta. Se non hai chiesto tu di accedere, ignora questo messaggio.</p>
+)"};
+
+constexpr Texts kSignInEn = {"Your sign-in link",
+                             R"({{greeting}}
+
+To sign in to your account, open this link within {{valid_minutes}} minutes:
+{{link}}
+
+The link works once. If you did not ask to sign in, ignore this message.
+
+{{shop_name}}
+)",
+                             R"(<p>{{greeting}}</p>
+<p>To sign in to your account, open this link within {{valid_minutes}} minutes:</p>
+<p><a href="{{link}}">Sign in</a></p>
+<p>The link works once. If you did not ask to sign in, ignore this message.</p>
+)"};
+
 // Indexed by Kind, then Locale (it, en).
-constexpr std::array<std::array<const Texts*, 2>, 6> kTable = {{
+constexpr std::array<std::array<const Texts*, 2>, 7> kTable = {{
     {&kOrderConfirmedIt, &kOrderConfirmedEn},
     {&kBankTransferIt, &kBankTransferEn},
     {&kShippedIt, &kShippedEn},
     {&kDeliveredIt, &kDeliveredEn},
     {&kRefundIt, &kRefundEn},
     {&kWebhookDisabledIt, &kWebhookDisabledEn},
+    {&kSignInIt, &kSignInEn},
 }};
 
 }  // namespace

@@ -172,6 +172,23 @@ TEST(RenderTest, ShippedDeliveredRefund) {
   EXPECT_NE(ref->text.find("Refund method: PayPal"), std::string::npos);
 }
 
+TEST(RenderTest, CustomerSignInCarriesTheLinkAndItsLifetime) {
+  const std::string link = "https://shop.example/it/account/sign-in?token=" + std::string(64, 'a');
+  auto it = render(CustomerSignIn{link, 15}, Locale::it, "Ada");
+  ASSERT_TRUE(it) << it.error().message;
+  EXPECT_EQ(it->subject, "Il tuo link di accesso");
+  EXPECT_NE(it->text.find(link), std::string::npos);
+  EXPECT_NE(it->text.find("entro 15 minuti"), std::string::npos);
+  EXPECT_NE(it->html.find("href=\"" + link + "\""), std::string::npos) << it->html;
+  auto en = render(CustomerSignIn{link, 15}, Locale::en, "");
+  ASSERT_TRUE(en);
+  EXPECT_EQ(en->subject, "Your sign-in link");
+  EXPECT_NE(en->text.find("To sign in to your account"), std::string::npos) << en->text;
+  EXPECT_EQ(render(CustomerSignIn{"javascript:alert(1)", 15}, Locale::en, "").error().field,
+            "data.link");
+  EXPECT_EQ(render(CustomerSignIn{link, 0}, Locale::en, "").error().field, "data.valid_minutes");
+}
+
 TEST(RenderTest, ValidationNamesTheField) {
   OrderConfirmed o = order();
   o.lines[1].qty = 0;

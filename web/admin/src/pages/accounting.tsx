@@ -1,14 +1,17 @@
 // Accounting: fiscal documents (download the FatturaPA XML and the PDF copy), payments,
-// bank statement import (camt.053 XML or CSV, reported per entry) and the review list.
+// bank statement import (camt.053 XML or CSV, reported per entry), the review list, and a
+// payment's detail with its refunds (issue one, confirm a manual one was paid back).
 import { useState } from 'preact/hooks';
-import { download, qs, request, type User } from '../api';
-import { date, dateTime, money } from '../format';
+import { download, get, post, qs, request, type User } from '../api';
+import { date, dateTime, money, moneyInput, parseMoney } from '../format';
 import { t } from '../i18n';
+import { ACCESS, may } from '../roles';
 import { BASE, navigate, useLocation } from '../router';
-import { Async, Badge, Empty, MoreButton, PageHeader, Table, errorText, usePaged, useSubmit } from '../ui';
+import { Async, Badge, Empty, MoreButton, PageHeader, Table, errorText, useApi, usePaged, useSubmit } from '../ui';
 
 interface Doc { id: number; kind: string; number: string; order_id: number | null; order_number: string | null; issue_date: string; currency: string; customer_name: string; total_minor: number; sdi_status: string; file_name: string | null }
-interface Payment { id: number; order_id: number; order_number: string; method: string; status: string; amount_minor: number; captured_minor: number; refunded_minor: number; currency: string; created_at: string }
+interface Payment { id: number; order_id: number; order_number: string; method: string; status: string; amount_minor: number; captured_minor: number; refunded_minor: number; currency: string; created_at: string; provider_ref?: string; failure_reason?: string; captured_at?: string | null; refunds?: Refund[] }
+interface Refund { id: number; payment_id: number; amount_minor: number; currency: string; reason: string; status: string; provider_ref: string; attempts: number; last_error: string; created_at: string; updated_at: string }
 interface ReviewItem { id: number; reason: string; amount_minor: number; currency: string; description?: string; reference?: string; status: string; created_at: string }
 interface ImportReport { matched: number; review: number; duplicate: number; ignored: number; entries: { index: number; outcome: string; order_number?: string; reason?: string; amount_minor?: number; currency?: string }[] }
 
@@ -95,10 +98,10 @@ export function Payments(_: { user: User }) {
         <h2>{t('nav.payments')}</h2>
         <Async r={list}>{() => list.items.length === 0 ? <Empty /> : (
           <>
-            <Table head={[t('col.date'), t('col.order'), t('col.method'), t('col.status'), t('col.amount'), 'Captured', 'Refunded']} label={t('nav.payments')}>
+            <Table head={['#', t('col.date'), t('col.order'), t('col.method'), t('col.status'), t('col.amount'), t('pay.captured'), t('pay.refunded')]} label={t('nav.payments')}>
               {list.items.map((p) => (
                 <tr key={p.id}>
-                  <td>{dateTime(p.created_at)}</td><td><a href={`${BASE}/orders/${p.order_id}`}>{p.order_number}</a></td>
+                  <td><a href={`${BASE}/payments/${p.id}`} aria-label={t('pay.title', { n: p.id })}>{p.id}</a></td><td>{dateTime(p.created_at)}</td><td><a href={`${BASE}/orders/${p.order_id}`}>{p.order_number}</a></td>
                   <td>{p.method.replace('_', ' ')}</td><td><Badge value={p.status} kind="plain" /></td>
                   <td class="num">{money(p.amount_minor, p.currency)}</td><td class="num">{money(p.captured_minor, p.currency)}</td><td class="num">{money(p.refunded_minor, p.currency)}</td>
                 </tr>
@@ -109,5 +112,114 @@ export function Payments(_: { user: User }) {
         )}</Async>
       </div>
     </section>
+  );
+}
+
+// One payment: amounts, its refunds and a refund form. The amount is typed in the payment's
+// currency as the user's locale writes it ("12,50"), parsed to minor units without floating
+// point; the server refuses more than captured − refunded (422) whatever this page thinks.
+export function PaymentDetail({ params, user }: { params: Record<string, string>; user: User }) {
+  const path = `/api/v1/payments/${encodeURIComponent(params.id)}`;
+  const r = useApi<Payment>(path);
+  const canRefund = may(user.role, ACCESS.refunds);
+  const [err, setErr] = useState('');
+  // Refetched in place (not r.reload) so the forms and their messages stay on screen.
+  const refresh = async () => r.setData(await get<Payment>(path));
+  const confirmRefund = async (rf: Refund) => {
+    setErr('');
+    try {
+      await post(`/api/v1/payments/refunds/${rf.id}/confirm`);
+      await refresh();
+    } catch (e) {
+      setErr(errorText(e));
+    }
+  };
+  return (
+    <Async r={r}>{(p) => {
+      const refundable = p.captured_minor - p.refunded_minor;
+      const refunds = p.refunds ?? [];
+      return (
+        <section>
+          <PageHeader title={t('pay.title', { n: p.id })}><a href={`${BASE}/payments`}>← {t('state.back')}</a></PageHeader>
+          <p class="order-meta"><Badge value={p.status} /> · {p.method.replace('_', ' ')} · {t('col.order')} <a href={`${BASE}/orders/${p.order_id}`}>{p.order_number}</a></p>
+          <div class="grid2">
+            <div class="card">
+              <dl class="totals" data-testid="payment-totals">
+                <dt>{t('col.amount')}</dt><dd>{money(p.amount_minor, p.currency)}</dd>
+                <dt>{t('pay.captured')}</dt><dd>{money(p.captured_minor, p.currency)}</dd>
+                <dt>{t('pay.refunded')}</dt><dd data-testid="refunded-total">{money(p.refunded_minor, p.currency)}</dd>
+                <dt class="grand">{t('pay.refundable')}</dt><dd class="grand">{money(refundable, p.currency)}</dd>
+              </dl>
+              <dl class="kv">
+                <dt>{t('col.created')}</dt><dd>{dateTime(p.created_at)}</dd>
+                {p.captured_at && <><dt>{t('pay.captured_at')}</dt><dd>{dateTime(p.captured_at)}</dd></>}
+                {p.provider_ref && <><dt>{t('col.reference')}</dt><dd><code>{p.provider_ref}</code></dd></>}
+                {p.failure_reason && <><dt>{t('col.error')}</dt><dd>{p.failure_reason}</dd></>}
+              </dl>
+            </div>
+            {canRefund && (
+              <div class="card">
+                <h2>{t('pay.refund')}</h2>
+                {refundable > 0
+                  ? <RefundForm p={p} refundable={refundable} onDone={refresh} />
+                  : <p class="muted">{p.captured_minor === 0 ? t('pay.not_captured') : t('pay.fully_refunded')}</p>}
+              </div>
+            )}
+          </div>
+          <div class="card">
+            <h2>{t('pay.refunds')}</h2>
+            {err && <p class="form-error" role="alert">{err}</p>}
+            {refunds.length === 0 ? <Empty>{t('pay.no_refunds')}</Empty> : (
+              <Table head={['#', t('col.date'), t('col.amount'), t('col.reason'), t('col.status'), t('col.reference'), t('col.error'), '']} label={t('pay.refunds')}>
+                {refunds.map((rf) => (
+                  <tr key={rf.id} data-testid="refund-row">
+                    <td>{rf.id}</td><td>{dateTime(rf.created_at)}</td><td class="num">{money(rf.amount_minor, rf.currency)}</td>
+                    <td class="wrap">{rf.reason || '—'}</td><td><Badge value={rf.status} /></td>
+                    <td>{rf.provider_ref ? <code>{rf.provider_ref}</code> : '—'}</td><td class="wrap">{rf.last_error || '—'}</td>
+                    <td>{canRefund && rf.status === 'pending_manual' &&
+                      <button type="button" onClick={() => confirmRefund(rf)}>{t('pay.confirm_refund')}</button>}</td>
+                  </tr>
+                ))}
+                <tr class="sum"><th scope="row" colSpan={2}>{t('pay.refunded')}</th><td class="num">{money(p.refunded_minor, p.currency)}</td><td colSpan={5} /></tr>
+              </Table>
+            )}
+            {refunds.some((rf) => rf.status === 'pending_manual') && <p class="muted">{t('pay.manual_hint')}</p>}
+          </div>
+        </section>
+      );
+    }}</Async>
+  );
+}
+
+function RefundForm({ p, refundable, onDone }: { p: Payment; refundable: number; onDone: () => Promise<void> }) {
+  const [amount, setAmount] = useState(moneyInput(refundable, p.currency));
+  const [reason, setReason] = useState('');
+  const s = useSubmit();
+  const parsed = parseMoney(amount, p.currency);
+  const invalid = parsed === null || parsed <= 0 || parsed > refundable;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (invalid) return;
+    const sum = money(parsed, p.currency);
+    if (!confirm(t('pay.refund_confirm', { amount: sum }))) return;
+    s.run(async () => {
+      await post(`/api/v1/payments/${p.id}/refunds`, reason.trim() ? { amount_minor: parsed, reason: reason.trim() } : { amount_minor: parsed });
+      setAmount('');
+      setReason('');
+      await onDone().catch(() => undefined);
+      return t('pay.refund_done', { amount: sum });
+    });
+  };
+  return (
+    <form class="form" onSubmit={submit} data-testid="refund-form">
+      <label>{t('pay.refund_amount', { currency: p.currency })}
+        <input name="amount" inputMode="decimal" autoComplete="off" required value={amount} aria-invalid={invalid && amount.trim() !== ''}
+          aria-describedby="refund-hint" onInput={(e) => setAmount((e.target as HTMLInputElement).value)} />
+        <small id="refund-hint">{parsed === null && amount.trim() !== '' ? t('pay.amount_invalid') : t('pay.refund_max', { amount: money(refundable, p.currency) })}</small>
+      </label>
+      <label>{t('col.reason')}<input name="reason" maxLength={255} value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} /></label>
+      <div><button type="submit" class="primary" disabled={s.busy || invalid}>{t('pay.refund_submit')}</button></div>
+      <s.Feedback />
+    </form>
   );
 }

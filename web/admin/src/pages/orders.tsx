@@ -6,6 +6,7 @@ import { post, qs, type User } from '../api';
 import { dateTime, money, percentBp } from '../format';
 import { t, tDynamic } from '../i18n';
 import { BASE, navigate, useLocation } from '../router';
+import { ACCESS, may } from '../roles';
 import { Async, Badge, Empty, MoreButton, PageHeader, Table, useApi, usePaged, useSubmit } from '../ui';
 
 export interface Address { name: string; line1: string; line2?: string | null; city: string; postal_code?: string | null; province?: string | null; country: string }
@@ -32,6 +33,9 @@ const MOVES: Record<string, string[]> = {
   on_hold: ['pending_payment', 'confirmed', 'paid', 'fulfilling', 'cancelled'],
 };
 const MANAGERS = ['admin', 'manager', 'customer_care', 'accounting'];
+// Statuses after which goods may come back (returns need shipped quantities).
+const SHIPPED = ['partially_shipped', 'shipped', 'delivered', 'completed'];
+const RETURN_REASONS = ['damaged', 'wrong_item', 'not_as_described', 'changed_mind', 'too_late', 'other'];
 
 function filtersFrom(search: URLSearchParams) {
   return {
@@ -186,6 +190,8 @@ function OrderView({ o, user, onChange }: { o: Order; user: User; onChange: (o: 
           <dt class="grand">{t('order.total')}</dt><dd class="grand">{money(o.totals.total_minor, o.currency)}</dd>
         </dl>
       </div>
+      {may(user.role, ACCESS.refunds) && <OrderPayments orderId={o.id} />}
+      {may(user.role, ACCESS.returnDesk) && SHIPPED.includes(o.status) && <ReturnRequest o={o} />}
       <div class="card">
         <h2>{t('order.timeline')}</h2>
         <ol class="timeline">
@@ -195,5 +201,71 @@ function OrderView({ o, user, onChange }: { o: Order; user: User; onChange: (o: 
         </ol>
       </div>
     </section>
+  );
+}
+
+interface OrderPayment { id: number; method: string; status: string; amount_minor: number; captured_minor: number; refunded_minor: number; currency: string }
+
+// The order's payments with what was refunded, for the roles that may refund (the refund
+// itself is on the payment's page).
+function OrderPayments({ orderId }: { orderId: number }) {
+  const r = useApi<{ items: OrderPayment[] }>(`/api/v1/payments?order_id=${orderId}`);
+  return (
+    <div class="card" data-testid="order-payments">
+      <h2>{t('nav.payments')}</h2>
+      <Async r={r}>{(d) => d.items.length === 0 ? <Empty /> : (
+        <Table head={['#', t('col.method'), t('col.status'), t('col.amount'), t('pay.captured'), t('pay.refunded'), '']} label={t('nav.payments')}>
+          {d.items.map((p) => (
+            <tr key={p.id}>
+              <td>{p.id}</td><td>{p.method.replace(/_/g, ' ')}</td><td><Badge value={p.status} /></td>
+              <td class="num">{money(p.amount_minor, p.currency)}</td><td class="num">{money(p.captured_minor, p.currency)}</td>
+              <td class="num">{money(p.refunded_minor, p.currency)}</td>
+              <td><a class="button" href={`${BASE}/payments/${p.id}`}>{p.captured_minor > p.refunded_minor ? t('pay.refund') : t('pay.open')}</a></td>
+            </tr>
+          ))}
+        </Table>
+      )}</Async>
+    </div>
+  );
+}
+
+// Customer care opens a return (RMA) for some of the order's lines on the customer's behalf;
+// the server checks each SKU's returnable quantity and names the offending line.
+function ReturnRequest({ o }: { o: Order }) {
+  const [rows, setRows] = useState(() => o.lines.map((l) => ({ sku: l.sku, max: l.qty, qty: '0', reason: 'damaged', note: '' })));
+  const s = useSubmit();
+  const set = (i: number, k: 'qty' | 'reason' | 'note') => (e: Event) => {
+    const next = rows.slice();
+    next[i] = { ...next[i], [k]: (e.target as HTMLInputElement).value };
+    setRows(next);
+  };
+  const picked = rows.filter((r) => Number(r.qty) > 0);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    s.run(async () => {
+      const lines = picked.map((r) => ({ sku: r.sku, qty: Number(r.qty), reason: r.reason, ...(r.note.trim() ? { note: r.note.trim() } : {}) }));
+      const made = await post<{ id: number }>('/api/v1/returns', { order_id: o.id, lines });
+      navigate(`/returns/${made.id}`);
+    });
+  };
+  return (
+    <form class="card form" onSubmit={submit} data-testid="return-request">
+      <h2>{t('ret.request')}</h2>
+      <Table head={[t('col.sku'), t('col.qty'), t('col.reason'), t('order.note')]} label={t('ret.request')}>
+        {rows.map((r, i) => (
+          <tr key={r.sku}>
+            <td>{r.sku}</td>
+            <td><input type="number" name={`return-qty-${r.sku}`} min={0} max={r.max} step={1} value={r.qty} onInput={set(i, 'qty')}
+              aria-label={t('ret.qty_of', { sku: r.sku })} class="qty" /></td>
+            <td><select name={`return-reason-${r.sku}`} value={r.reason} onChange={set(i, 'reason')} aria-label={t('col.reason')}>
+              {RETURN_REASONS.map((x) => <option key={x} value={x}>{tDynamic('status', x)}</option>)}
+            </select></td>
+            <td><input name={`return-note-${r.sku}`} maxLength={1000} value={r.note} onInput={set(i, 'note')} aria-label={t('order.note')} /></td>
+          </tr>
+        ))}
+      </Table>
+      <div><button type="submit" class="primary" disabled={s.busy || picked.length === 0}>{t('ret.request_submit')}</button></div>
+      <s.Feedback />
+    </form>
   );
 }

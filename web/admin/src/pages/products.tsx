@@ -1,11 +1,13 @@
 // Products and their variants (prices per list), with each variant's stock per location and
-// its ledger one click away.
+// its ledger one click away; the detail edits title, description, status and the variants'
+// prices (PATCH /products/{id}) for the roles that may.
 import { useState } from 'preact/hooks';
-import { qs, type User } from '../api';
-import { money, num } from '../format';
+import { patch, qs, type User } from '../api';
+import { money, moneyInput, num, parseMoney } from '../format';
 import { t } from '../i18n';
+import { ACCESS, may } from '../roles';
 import { BASE, navigate, useLocation } from '../router';
-import { Async, Badge, Empty, MoreButton, PageHeader, Table, useApi, usePaged } from '../ui';
+import { Async, Badge, Empty, MoreButton, PageHeader, Table, useApi, usePaged, useSubmit } from '../ui';
 import { StockPanel } from './stock';
 
 export interface Variant { id: number; sku: string; gtin: string | null; options: Record<string, string>; vat_rate_bp: number; prices: { price_list: string; currency: string; amount_minor: number; min_qty: number }[] }
@@ -53,13 +55,24 @@ export function Products(_: { user: User }) {
   );
 }
 
-export function ProductDetail({ params }: { params: Record<string, string>; user: User }) {
+export function ProductDetail({ params, user }: { params: Record<string, string>; user: User }) {
   const r = useApi<Product>(`/api/v1/products/${encodeURIComponent(params.id)}`);
   const [sku, setSku] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState('');
+  const canEdit = may(user.role, ACCESS.products);
+  if (editing && r.data) {
+    return <ProductEdit p={r.data} onCancel={() => setEditing(false)}
+      onSaved={(p) => { r.setData(p); setEditing(false); setSaved(t('state.saved')); }} />;
+  }
   return (
     <Async r={r}>{(p) => (
       <section>
-        <PageHeader title={p.title}><a href={`${BASE}/products`}>← {t('state.back')}</a></PageHeader>
+        <PageHeader title={p.title}>
+          {canEdit && <button type="button" class="primary" data-testid="product-edit" onClick={() => { setSaved(''); setEditing(true); }}>{t('product.edit')}</button>}
+          <a href={`${BASE}/products`}>← {t('state.back')}</a>
+        </PageHeader>
+        {saved && <p class="form-ok" role="status">{saved}</p>}
         <p class="order-meta"><Badge value={p.status} kind="plain" /> · {p.brand} · {p.category}</p>
         {p.description && <p>{p.description}</p>}
         <div class="card">
@@ -82,5 +95,79 @@ export function ProductDetail({ params }: { params: Record<string, string>; user
         {sku && <StockPanel sku={sku} />}
       </section>
     )}</Async>
+  );
+}
+
+type PriceRow = Variant['prices'][number];
+const priceKey = (x: PriceRow) => `${x.price_list}/${x.min_qty}`;
+
+// The edit form. Prices are sent per variant as the whole list (the API replaces a variant's
+// prices), and only for variants whose prices changed; amounts are typed in the locale's
+// format and parsed to minor units without floating point.
+function ProductEdit({ p, onCancel, onSaved }: { p: Product; onCancel: () => void; onSaved: (p: Product) => void }) {
+  const [title, setTitle] = useState(p.title);
+  const [description, setDescription] = useState(p.description);
+  const [status, setStatus] = useState(p.status);
+  const [prices, setPrices] = useState<Record<string, Record<string, string>>>(() =>
+    Object.fromEntries(p.variants.map((v) => [v.sku, Object.fromEntries(v.prices.map((x) => [priceKey(x), moneyInput(x.amount_minor, x.currency)]))])));
+  const s = useSubmit();
+  const bad = p.variants.flatMap((v) => v.prices.filter((x) => parseMoney(prices[v.sku][priceKey(x)], x.currency) === null).map((x) => `${v.sku} ${priceKey(x)}`));
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (bad.length) return;
+    const body: Record<string, unknown> = {};
+    if (title !== p.title) body.title = title;
+    if (description !== p.description) body.description = description;
+    if (status !== p.status) body.status = status;
+    const variants = p.variants.flatMap((v) => {
+      const next = v.prices.map((x) => ({ price_list: x.price_list, min_qty: x.min_qty, amount_minor: parseMoney(prices[v.sku][priceKey(x)], x.currency)! }));
+      const changed = next.some((x, i) => x.amount_minor !== v.prices[i].amount_minor);
+      return changed ? [{ sku: v.sku, prices: next }] : [];
+    });
+    if (variants.length) body.variants = variants;
+    s.run(async () => {
+      if (Object.keys(body).length === 0) { onCancel(); return; }
+      onSaved(await patch<Product>(`/api/v1/products/${p.id}`, body));
+    });
+  };
+  return (
+    <section>
+      <PageHeader title={t('product.editing', { title: p.title })} />
+      <form class="card form" onSubmit={submit} data-testid="product-form">
+        <label>{t('col.title')}<input name="title" required maxLength={255} value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} /></label>
+        <label>{t('product.description')}<textarea name="description" rows={5} value={description} onInput={(e) => setDescription((e.target as HTMLTextAreaElement).value)} /></label>
+        <label>{t('col.status')}
+          <select name="status" value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
+            <option value="draft">draft</option><option value="active">active</option><option value="archived">archived</option>
+          </select>
+        </label>
+        <h2>{t('product.prices')}</h2>
+        {p.variants.every((v) => v.prices.length === 0) ? <Empty>{t('product.no_prices')}</Empty> : (
+          <Table head={[t('col.sku'), '', t('product.price_list'), t('product.min_qty'), t('col.price')]} label={t('product.prices')}>
+            {p.variants.flatMap((v) => v.prices.map((x) => {
+              const k = priceKey(x);
+              const value = prices[v.sku][k];
+              const invalid = parseMoney(value, x.currency) === null;
+              const id = `price-${v.sku}-${k}`.replace(/[^A-Za-z0-9_-]/g, '_');
+              return (
+                <tr key={`${v.sku}-${k}`}>
+                  <td>{v.sku}</td><td>{Object.values(v.options).join(' / ')}</td><td>{x.price_list}</td><td class="num">{x.min_qty}</td>
+                  <td><label class="sr-only" for={id}>{t('product.price_for', { sku: v.sku, list: x.price_list })}</label>
+                    <span class="money-input"><input id={id} name={id} inputMode="decimal" required value={value} aria-invalid={invalid}
+                      onInput={(e) => setPrices({ ...prices, [v.sku]: { ...prices[v.sku], [k]: (e.target as HTMLInputElement).value } })} />
+                      <small>{x.currency}</small></span></td>
+                </tr>
+              );
+            }))}
+          </Table>
+        )}
+        {bad.length > 0 && <p class="form-error" role="alert">{t('product.bad_prices', { list: bad.join(', ') })}</p>}
+        <div class="actions">
+          <button type="submit" class="primary" disabled={s.busy || bad.length > 0}>{t('settings.save')}</button>
+          <button type="button" onClick={onCancel}>{t('carrier.cancel')}</button>
+        </div>
+        <s.Feedback />
+      </form>
+    </section>
   );
 }

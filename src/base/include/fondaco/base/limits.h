@@ -299,11 +299,18 @@ inline constexpr std::int64_t kShopSessionIdleMs = 7LL * 24 * 3600 * 1000;
 inline constexpr std::int64_t kShopSessionAbsoluteMs = 30LL * 24 * 3600 * 1000;
 // A one-time sign-in link lives this long (it travels by e-mail; short limits a leaked one).
 inline constexpr std::int64_t kSignInLinkTtlMs = 15LL * 60 * 1000;
+// Unused sign-in links valid at once per customer: the form sends no more until one expires
+// or is used (a public form must not become a way to flood someone's mailbox).
+inline constexpr std::int64_t kSignInLinksLive = 3;
 // Active products the storefront lists (home, categories, sitemap, search): the listing is
 // held in memory and searched there, so the bound keeps a rebuild and a search bounded.
 inline constexpr int kStorefrontMaxProducts = 5000;
 // Entries of the product-page cache (one per product handle).
 inline constexpr std::size_t kStorefrontProductCacheEntries = 10000;
+// Rendered pages kept (one per product, language and origin; two ~4 KB renderings each, so
+// ~10 MB at most). When full the cache starts over: a Host header per request (no base_url
+// configured) can only cost re-renders, never memory.
+inline constexpr std::size_t kStorefrontPageCacheEntries = 1024;
 // Cached storefront data is reused at most this long even without a commit notification,
 // which bounds staleness from writes by other processes sharing a PostgreSQL database.
 inline constexpr std::int64_t kStorefrontCacheMaxAgeMs = 1000;
@@ -315,6 +322,20 @@ inline constexpr int kHomeProducts = 12;
 inline constexpr int kCategoryProducts = 96;
 // Orders of one e-mail address scanned by a guest lookup or an account page.
 inline constexpr int kShopperOrdersScanned = 500;
+// Orders the account page lists (the newest of those scanned), and shipments read per order
+// for their tracking numbers.
+inline constexpr int kShopperAccountOrders = 50;
+inline constexpr int kShopperTrackedShipments = 10;
+// Fiscal documents (invoice or receipt, credit notes) listed on a shopper's order page.
+inline constexpr int kShopperOrderDocuments = 20;
+// Guest order lookups (number + e-mail): after this many failures for one order number, or
+// from one client address (several shoppers may share one, hence more), within the window,
+// the form answers 429 until the window ends. Counted in memory over at most
+// kLookupKeysTracked keys per kind.
+inline constexpr int kLookupFailuresPerNumber = 10;
+inline constexpr int kLookupFailuresPerClient = 40;
+inline constexpr std::int64_t kLookupWindowMs = 15LL * 60 * 1000;
+inline constexpr std::size_t kLookupKeysTracked = 100000;
 // Checkout form fields (characters): a name, an address line, a city, a postal code.
 inline constexpr std::size_t kCheckoutFieldChars = 200;
 // A storefront form body (urlencoded); every form is small.

@@ -40,6 +40,9 @@ struct StorefrontOptions {
   // server runs the demo (`serve --demo`): a real shop must never accept test cards.
   bool card_test_mode = false;
   bool secure_cookies = false;  // Secure attribute on the cookie (behind TLS)
+  // The shop's script (web/shop/shop.ts compiled), served at /assets/shop.js and loaded by
+  // every page; empty: pages carry no script and work as plain forms.
+  std::string script;
   std::vector<ShippingOption> shipping = {
       {"standard", "Corriere espresso (2–4 giorni)", "Courier (2–4 days)", 690},
       {"express", "Consegna in 24 ore", "Next-day delivery", 1290},

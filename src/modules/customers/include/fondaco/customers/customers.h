@@ -72,7 +72,8 @@ class Customers {
   static Result<std::optional<Customer>> find_by_email(storage::Tx& tx, std::string_view email);
   static Result<Customer> get(storage::Tx& tx, std::int64_t id);  // not_found naming "id"
 
-  // A new one-time sign-in token for the customer (returned once, stored hashed).
+  // A new one-time sign-in token for the customer (returned once, stored hashed);
+  // rate_limited naming "email" while limits::kSignInLinksLive unused ones are still valid.
   static Result<std::string> issue_sign_in_token(storage::Tx& tx, std::int64_t customer_id,
                                                  Random& random, std::int64_t now_ms);
   // Consumes the token: the customer, or unauthorized naming "token" when it is unknown,

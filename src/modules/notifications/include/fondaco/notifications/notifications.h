@@ -127,8 +127,15 @@ struct WebhookDisabled {
   std::int64_t disabled_at_ms = 0;
 };
 
+// A storefront shopper asked to sign in: the one-time link (src/storefront). The link holds
+// the token; it is valid limits::kSignInLinkTtlMs, which the e-mail states in minutes.
+struct CustomerSignIn {
+  std::string link;  // http(s) URL
+  std::int64_t valid_minutes = 15;
+};
+
 using TemplateData = std::variant<OrderConfirmed, BankTransferInstructions, Shipped, Delivered,
-                                  RefundIssued, WebhookDisabled>;
+                                  RefundIssued, WebhookDisabled, CustomerSignIn>;
 
 enum class Kind {
   order_confirmed,
@@ -136,7 +143,8 @@ enum class Kind {
   shipped,
   delivered,
   refund_issued,
-  webhook_disabled
+  webhook_disabled,
+  customer_sign_in
 };
 std::string_view to_string(Kind k);
 std::optional<Kind> parse_kind(std::string_view s);
@@ -185,7 +193,7 @@ struct Email {
   std::string body_text;
   std::string body_html;
   Status status = Status::queued;
-  int attempts = 0;                 // sends started (claims)
+  int attempts = 0;                  // sends started (claims)
   std::int64_t next_attempt_at = 0;  // queued: due from then
   std::int64_t lease_until = 0;      // sending: another sender may take over after this
   std::string last_error;
@@ -229,8 +237,8 @@ class Transport {
 
 struct DeliveryReport {
   int sent = 0;
-  int retried = 0;  // failed this time, queued again with backoff
-  int failed = 0;   // gave up (status failed)
+  int retried = 0;     // failed this time, queued again with backoff
+  int failed = 0;      // gave up (status failed)
   int lost_lease = 0;  // another sender took the message over meanwhile; outcome not recorded
 };
 
