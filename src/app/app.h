@@ -48,6 +48,10 @@ struct Config {
   std::int64_t cart_ttl_seconds = limits::kDefaultCartTtlSeconds;
   SmtpConfig smtp;
   std::string web_dir;  // serve: the built console (empty: FONDACO_WEB_DIR, else the build's)
+  // serve: the shop's public origin ("https://shop.example") for canonical URLs, the sitemap
+  // and e-mailed sign-in links; empty: taken from the Host header, and sign-in links are
+  // only sent when that host is this machine (a forged Host must not receive a token).
+  std::string shop_url;
 };
 
 // Default database: ./fondaco-data/fondaco.db (the directory is created when missing).

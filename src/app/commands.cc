@@ -168,6 +168,7 @@ int run_serve(const Config& config) {
   // The shop answers every other path ("/" included) in front of the console and the API.
   storefront::StorefrontOptions shop_options;
   shop_options.card_test_mode = config.demo;  // test cards only in the demo shop
+  shop_options.base_url = config.shop_url;
   // The shop's script, built beside the console (web/shop/shop.ts); without it the shop
   // works as plain forms.
   if (std::ifstream js(std::filesystem::path(web_dir) / "shop" / "shop.js"); js)

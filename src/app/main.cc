@@ -55,6 +55,9 @@ int main(int argc, char** argv) {
       ->envname("FONDACO_SMTP_PASSWORD");
   serve->add_flag("--smtp-starttls", config.smtp.starttls, "Require STARTTLS on smtp://")
       ->envname("FONDACO_SMTP_STARTTLS");
+  serve->add_option("--shop-url", config.shop_url,
+                    "The shop's public origin, e.g. https://shop.example (links in e-mails)")
+      ->envname("FONDACO_SHOP_URL");
   serve->add_option("--web-dir", config.web_dir,
                     "Folder of the built admin console (default: FONDACO_WEB_DIR or the build's)");
   serve->add_flag("--demo", config.demo,

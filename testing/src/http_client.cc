@@ -70,12 +70,15 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
   HttpResult out;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!connect_()) return out;
-    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    std::string req = method + " " + target + " HTTP/1.1\r\n";
     bool has_ct = false;
+    bool has_host = false;  // a test may send another Host (a forged one, say)
     for (const auto& [k, v] : headers) {
       req += k + ": " + v + "\r\n";
       has_ct = has_ct || iequals(k, "Content-Type");
+      has_host = has_host || iequals(k, "Host");
     }
+    if (!has_host) req += "Host: 127.0.0.1\r\n";
     if (!body.empty() && !has_ct) req += "Content-Type: application/json\r\n";
     if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT")
       req += "Content-Length: " + std::to_string(body.size()) + "\r\n";

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <deque>
 
+#include <spdlog/spdlog.h>
+
 #include "fondaco/base/limits.h"
 #include "fondaco/fulfillment/fulfillment.h"
 #include "fondaco/invoicing/invoicing.h"
@@ -97,6 +99,18 @@ Response show_account(Shop& shop, Visit& v, std::int64_t customer_id) {
   return render(shop, v, 200, account_meta(shop, v), Template::account, std::move(*body));
 }
 
+// "http://127.0.0.1:8080", "http://localhost", "http://[::1]:80": the machine itself.
+bool loopback_origin(std::string_view origin) {
+  for (std::string_view host : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
+    if (!origin.starts_with(host)) continue;
+    const auto rest = origin.substr(host.size());
+    if (rest.empty()) return true;
+    if (rest[0] != ':' || rest.size() == 1) return false;
+    return rest.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
+  }
+  return false;
+}
+
 std::string form_value(const FormFields& f, std::string_view name) {
   const auto it = f.find(name);
   return it == f.end() ? std::string() : it->second;
@@ -186,7 +200,18 @@ Response sign_in_post(Shop& shop, Visit& v, const FormFields& form) {
   const std::string email = form_value(form, "email");
   if (email.size() > limits::kMaxEmailChars || !notifications::is_valid_email_address(email))
     return show_sign_in(shop, v, 422, email.substr(0, limits::kMaxEmailChars), "invalid_email", "");
-  if (v.base_url.empty()) return html(400, "Bad Host header");
+  // The link carries a sign-in token: it is built on the configured origin, or on the Host
+  // header only when that names this machine. A Host header is the client's to forge, and
+  // a link to the forger's site would hand them the victim's token.
+  std::string origin = shop.options.base_url;
+  if (origin.empty()) {
+    if (!loopback_origin(v.base_url)) {
+      spdlog::warn("storefront: sign-in links need the shop's address (serve --shop-url)");
+      return html(503, "<!doctype html><title>Unavailable</title><p>Sign-in by e-mail is not "
+                       "configured on this shop.");
+    }
+    origin = v.base_url;
+  }
   const auto now = shop.s.clock.now_ms();
   const std::string locale(lang_code(v.lang));
   auto queued = shop.s.writes.write([&](Tx& tx) -> Result<void> {
@@ -201,7 +226,7 @@ Response sign_in_post(Shop& shop, Visit& v, const FormFields& form) {
     in.to = c.email;
     in.to_name = c.name;
     in.data =
-        notifications::CustomerSignIn{v.base_url + lang_path(v, "/account/sign-in?token=") + token,
+        notifications::CustomerSignIn{origin + lang_path(v, "/account/sign-in?token=") + token,
                                       limits::kSignInLinkTtlMs / 60000};
     FONDACO_TRY(shop.notifications.enqueue(tx, in, now));
     return ok();

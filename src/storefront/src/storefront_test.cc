@@ -610,6 +610,22 @@ TEST_P(StorefrontTest, SignInLinksPerAddressAreBounded) {
             static_cast<std::size_t>(limits::kSignInLinksLive) + 1);
 }
 
+// Host header poisoning: without a configured shop address, a link is only built on a Host
+// that names this machine; a forged one would send the victim's token to the forger's site.
+TEST_P(StorefrontTest, SignInLinksAreNeverBuiltOnAForgedHost) {
+  auto b = browser();
+  const auto page = b.get("/en/account");
+  std::vector<std::pair<std::string, std::string>> h = {
+      {"Content-Type", "application/x-www-form-urlencoded"},
+      {"Host", "evil.example"},
+      {"Cookie", b.cookie}};
+  const auto r = b.http.request(
+      "POST", "/en/account/sign-in",
+      "csrf=" + hidden(page.body, "csrf") + "&email=victim%40example.com", h);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(sign_in_emails("victim@example.com"), 0u);
+}
+
 // The shop's script posts the add-to-cart form asking for JSON: the same checks, the same
 // hold, and an answer it can show without leaving the page.
 TEST_P(StorefrontTest, AddToCartAnswersTheScriptInJson) {
