@@ -1,15 +1,30 @@
-// Locale-aware formatting. Money arrives as integer minor units plus an ISO currency:
-// it is divided by the currency's own minor-unit exponent (Intl knows it), never summed as
-// floating point.
+// Locale-aware formatting. Money arrives as integer minor units plus an ISO currency and
+// is split into whole units and fraction digits with integer arithmetic (the currency's
+// minor-unit exponent comes from Intl); no amount is ever a floating-point fraction.
 import { locale } from './i18n';
 
 const tag = () => (locale() === 'it' ? 'it-IT' : 'en-GB');
 
+// Minor units split exactly into whole units and the fraction's digits: integer
+// arithmetic only (the quotient is exact because the remainder is taken off first).
+function splitMinor(minor: number, digits: number): { negative: boolean; whole: number; frac: string } {
+  const unit = 10 ** digits;
+  const abs = Math.abs(minor);
+  const rest = abs % unit;
+  return { negative: minor < 0, whole: (abs - rest) / unit, frac: String(rest).padStart(digits, '0') };
+}
+
+// The locale's shape of an amount (sign, symbol, spacing) with the exact digits put in:
+// the number handed to Intl is only ±1, so no amount ever passes through a fraction.
 export function money(minor: number | null | undefined, currency = 'EUR'): string {
   if (minor === null || minor === undefined) return '—';
   const f = new Intl.NumberFormat(tag(), { style: 'currency', currency });
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-  return f.format(minor / 10 ** digits);
+  const { negative, whole, frac } = splitMinor(minor, f.resolvedOptions().maximumFractionDigits ?? 2);
+  const grouped = new Intl.NumberFormat(tag(), { maximumFractionDigits: 0 }).format(whole);
+  return f
+    .formatToParts(negative ? -1 : 1)
+    .map((p) => (p.type === 'integer' ? grouped : p.type === 'fraction' ? frac : p.value))
+    .join('');
 }
 
 export function num(n: number | null | undefined): string {
@@ -47,11 +62,9 @@ export function minorDigits(currency: string): number {
 // Minor units as a plain decimal for an input field ("12,50" in Italian, "12.50" in English).
 export function moneyInput(minor: number, currency: string): string {
   const d = minorDigits(currency);
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  const whole = Math.floor(abs / 10 ** d);
-  const frac = d > 0 ? (locale() === 'it' ? ',' : '.') + String(abs % 10 ** d).padStart(d, '0') : '';
-  return `${sign}${whole}${frac}`;
+  const { negative, whole, frac } = splitMinor(minor, d);
+  const mark = locale() === 'it' ? ',' : '.';
+  return `${negative ? '-' : ''}${whole}${d > 0 ? mark + frac : ''}`;
 }
 
 // Parses what a person typed ("12,5", "1.234,50", "12.50", "1,234.50") into minor units,

@@ -14,23 +14,7 @@ namespace {
 
 using channels::PushResult;
 using Outcome = PushResult::Outcome;
-
-PushResult outcome(Outcome o, int status, std::string detail, std::int64_t retry_after_ms = 0) {
-  PushResult r;
-  r.outcome = o;
-  r.http_status = status;
-  r.detail = std::move(detail);
-  r.retry_after_ms = std::clamp<std::int64_t>(retry_after_ms, 0, limits::kChannelMaxRetryAfterMs);
-  return r;
-}
-
-// Retry-After in delta-seconds; an HTTP-date is not read (the sync queue's backoff applies).
-std::int64_t retry_after_ms(std::string_view value) {
-  double seconds = 0;
-  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec != std::errc() || p != value.data() + value.size() || !(seconds >= 0)) return 0;
-  return static_cast<std::int64_t>(std::ceil(std::min(seconds * 1000.0, 3.6e6)));
-}
+using channels::push_result;
 
 // Opens the common envelope; the caller adds its member and closes the object.
 void envelope(json::Writer& w, std::string_view type, const channels::Endpoint& ep,
@@ -56,10 +40,10 @@ channels::PushResult GenericClient::post(const channels::Endpoint& endpoint, std
   auto url = endpoint.config.settings.find("api_base_url");
   if (url == endpoint.config.settings.end() ||
       !(url->second.starts_with("https://") || url->second.starts_with("http://")))
-    return outcome(Outcome::rejected, 0, "setting api_base_url: an http(s) URL is required");
+    return push_result(Outcome::rejected, 0, "setting api_base_url: an http(s) URL is required");
   auto secret = endpoint.config.secrets.find("signing_secret");
   if (secret == endpoint.config.secrets.end() || secret->second.empty())
-    return outcome(Outcome::rejected, 0, "secret signing_secret is not set");
+    return push_result(Outcome::rejected, 0, "secret signing_secret is not set");
   http::Request req;
   req.url = url->second;
   req.headers = {{"Content-Type", "application/json"},
@@ -68,25 +52,26 @@ channels::PushResult GenericClient::post(const channels::Endpoint& endpoint, std
   req.body = std::move(body);
   req.timeout_ms = limits::kChannelCallTimeoutMs;
   auto res = http_.send(req);
-  if (!res) return outcome(Outcome::retry, 0, res.error().message);
+  if (!res) return push_result(Outcome::retry, 0, res.error().message);
   const int st = res->status;
   const std::string answer = res->body.substr(0, 200);
-  if (st >= 200 && st < 300) return outcome(Outcome::ok, st, std::string(type) + " delivered");
+  if (st >= 200 && st < 300) return push_result(Outcome::ok, st, std::string(type) + " delivered");
   if (st == 429)
-    return outcome(Outcome::retry, st, "rate limited", retry_after_ms(res->header("retry-after")));
+    return push_result(Outcome::retry, st, "rate limited",
+                       channels::parse_retry_after_ms(res->header("retry-after")));
   if (st >= 500)
-    return outcome(Outcome::retry, st, "HTTP " + std::to_string(st) + ": " + answer,
-                   retry_after_ms(res->header("retry-after")));
-  return outcome(Outcome::rejected, st, "HTTP " + std::to_string(st) + ": " + answer);
+    return push_result(Outcome::retry, st, "HTTP " + std::to_string(st) + ": " + answer,
+                       channels::parse_retry_after_ms(res->header("retry-after")));
+  return push_result(Outcome::rejected, st, "HTTP " + std::to_string(st) + ": " + answer);
 }
 
 channels::PushResult GenericClient::push_stock(const channels::Endpoint& endpoint,
                                                std::span<const channels::StockLevel> levels) {
-  if (levels.empty()) return outcome(Outcome::ok, 0, "nothing to send");
+  if (levels.empty()) return push_result(Outcome::ok, 0, "nothing to send");
   if (levels.size() > max_stock_batch())
-    return outcome(Outcome::rejected, 0,
-                   "batch of " + std::to_string(levels.size()) + " levels exceeds " +
-                       std::to_string(max_stock_batch()));
+    return push_result(Outcome::rejected, 0,
+                       "batch of " + std::to_string(levels.size()) + " levels exceeds " +
+                           std::to_string(max_stock_batch()));
   const std::int64_t now = clock_.now_ms();
   json::Writer w;
   envelope(w, "stock.levels", endpoint, now);

@@ -19,32 +19,11 @@ namespace {
 
 using channels::PushResult;
 using Outcome = PushResult::Outcome;
+using channels::push_result;
 using json::Value;
 
-PushResult outcome(Outcome o, int status, std::string detail, std::int64_t retry_after_ms = 0) {
-  PushResult r;
-  r.outcome = o;
-  r.http_status = status;
-  r.detail = std::move(detail);
-  r.retry_after_ms = std::clamp<std::int64_t>(retry_after_ms, 0, limits::kChannelMaxRetryAfterMs);
-  return r;
-}
 PushResult rejected(std::string detail, int status = 0) {
-  return outcome(Outcome::rejected, status, std::move(detail));
-}
-
-std::string_view setting(const channels::Endpoint& ep, std::string_view name) {
-  auto it = ep.config.settings.find(name);
-  return it == ep.config.settings.end() ? std::string_view{} : std::string_view(it->second);
-}
-
-// Retry-After in delta-seconds; Shopify sends decimals ("2.0"). An HTTP-date is not read
-// (the sync queue's own backoff applies).
-std::int64_t retry_after_ms(std::string_view value) {
-  double seconds = 0;
-  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec != std::errc() || p != value.data() + value.size() || !(seconds >= 0)) return 0;
-  return static_cast<std::int64_t>(std::ceil(std::min(seconds * 1000.0, 3.6e6)));
+  return push_result(Outcome::rejected, status, std::move(detail));
 }
 
 const Value* member(const Value* v, const char* key) {
@@ -66,11 +45,11 @@ struct Conn {
 };
 
 std::expected<Conn, PushResult> connect(const channels::Endpoint& ep) {
-  std::string_view base = setting(ep, "api_base_url");
+  std::string_view base = ep.setting("api_base_url");
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
   if (!base.starts_with("https://") && !base.starts_with("http://"))
     return std::unexpected(rejected("setting api_base_url: an http(s) URL is required"));
-  std::string_view version = setting(ep, "api_version");
+  std::string_view version = ep.setting("api_version");
   if (version.empty()) version = kDefaultApiVersion;
   if (version.size() != 7 || version[4] != '-' || version < kMinApiVersion)
     return std::unexpected(rejected("setting api_version: " + std::string(version) +
@@ -113,8 +92,8 @@ std::optional<PushResult> graphql_errors(const Value& root, int status) {
     if (!code.empty()) detail += " (" + std::string(code) + ")";
   }
   if (throttled)
-    return outcome(Outcome::retry, status, "throttled: " + detail, throttle_wait_ms(root));
-  if (internal) return outcome(Outcome::retry, status, detail);
+    return push_result(Outcome::retry, status, "throttled: " + detail, throttle_wait_ms(root));
+  if (internal) return push_result(Outcome::retry, status, detail);
   return rejected("GraphQL errors: " + detail, status);
 }
 
@@ -137,21 +116,21 @@ std::expected<Answer, PushResult> graphql(http::Client& client, const Conn& conn
   req.body = w.take();
   req.timeout_ms = limits::kChannelCallTimeoutMs;
   auto res = client.send(req);
-  if (!res) return std::unexpected(outcome(Outcome::retry, 0, res.error().message));
+  if (!res) return std::unexpected(push_result(Outcome::retry, 0, res.error().message));
   const int st = res->status;
   if (st == 429)
-    return std::unexpected(
-        outcome(Outcome::retry, st, "rate limited", retry_after_ms(res->header("retry-after"))));
-  if (st >= 500) return std::unexpected(outcome(Outcome::retry, st, short_body(res->body)));
+    return std::unexpected(push_result(Outcome::retry, st, "rate limited",
+                                       channels::parse_retry_after_ms(res->header("retry-after"))));
+  if (st >= 500) return std::unexpected(push_result(Outcome::retry, st, short_body(res->body)));
   if (st < 200 || st >= 300)
     return std::unexpected(
         rejected("HTTP " + std::to_string(st) + ": " + short_body(res->body), st));
   auto doc = json::parse(res->body);
-  if (!doc) return std::unexpected(outcome(Outcome::retry, st, "unreadable answer"));
+  if (!doc) return std::unexpected(push_result(Outcome::retry, st, "unreadable answer"));
   if (auto e = graphql_errors((*doc)->root(), st)) return std::unexpected(*e);
   const Value* data = member(&(*doc)->root(), "data");
   if (data == nullptr || !data->IsObject())
-    return std::unexpected(outcome(Outcome::retry, st, "answer without data"));
+    return std::unexpected(push_result(Outcome::retry, st, "answer without data"));
   return Answer{std::move(*doc), st};
 }
 
@@ -302,11 +281,11 @@ channels::PushResult ShopifyClient::push_stock(const channels::Endpoint& endpoin
                                                std::span<const channels::StockLevel> levels) {
   auto conn = connect(endpoint);
   if (!conn) return conn.error();
-  if (levels.empty()) return outcome(Outcome::ok, 0, "nothing to send");
+  if (levels.empty()) return push_result(Outcome::ok, 0, "nothing to send");
   if (levels.size() > max_stock_batch())
     return rejected("batch of " + std::to_string(levels.size()) + " levels exceeds " +
                     std::to_string(max_stock_batch()));
-  const std::string_view location = setting(endpoint, "location_id");
+  const std::string_view location = endpoint.setting("location_id");
   if (location.empty()) return rejected("setting location_id is not set");
   for (std::size_t i = 0; i < levels.size(); ++i) {
     if (levels[i].inventory_item_id.empty())
@@ -319,10 +298,11 @@ channels::PushResult ShopifyClient::push_stock(const channels::Endpoint& endpoin
   if (!answer) return answer.error();
   const Value* payload = member(&answer->data(), "inventorySetQuantities");
   if (payload == nullptr || !payload->IsObject())
-    return outcome(Outcome::retry, answer->status, "answer without inventorySetQuantities");
+    return push_result(Outcome::retry, answer->status, "answer without inventorySetQuantities");
   const Value* errors = member(payload, "userErrors");
   if (!has_user_errors(errors))
-    return outcome(Outcome::ok, answer->status, "set " + std::to_string(levels.size()) + " levels");
+    return push_result(Outcome::ok, answer->status,
+                       "set " + std::to_string(levels.size()) + " levels");
   // The mutation applies all quantities or none: only stale compares and idempotency
   // hiccups (the next call has a new key) go away on their own.
   std::vector<const channels::StockLevel*> stale;
@@ -337,8 +317,8 @@ channels::PushResult ShopifyClient::push_stock(const channels::Endpoint& endpoin
       retryable = false;
     }
   }
-  PushResult r = outcome(retryable ? Outcome::retry : Outcome::rejected, answer->status,
-                         user_errors_detail(errors));
+  PushResult r = push_result(retryable ? Outcome::retry : Outcome::rejected, answer->status,
+                             user_errors_detail(errors));
   if (!stale.empty()) r.observed = read_available(http_, *conn, location, stale);
   return r;
 }
@@ -392,7 +372,7 @@ channels::PushResult ShopifyClient::push_listing(const channels::Endpoint& endpo
                                                  const channels::Listing& listing) {
   auto conn = connect(endpoint);
   if (!conn) return conn.error();
-  const std::string_view shop_currency = setting(endpoint, "currency");
+  const std::string_view shop_currency = endpoint.setting("currency");
   if (!shop_currency.empty() && shop_currency != listing.currency)
     return rejected("listing price in " + listing.currency + ", shop currency is " +
                     std::string(shop_currency));
@@ -415,7 +395,7 @@ channels::PushResult ShopifyClient::push_listing(const channels::Endpoint& endpo
       detail += (detail.empty() ? "" : "; ") + std::string(m) + ": " + user_errors_detail(errors);
   }
   if (!detail.empty()) return rejected(detail, answer->status);
-  return outcome(Outcome::ok, answer->status, "listing " + ids->variant + " updated");
+  return push_result(Outcome::ok, answer->status, "listing " + ids->variant + " updated");
 }
 
 namespace {
@@ -557,8 +537,8 @@ channels::PushResult ShopifyClient::push_fulfillment(const channels::Endpoint& e
   if (!fos) return fos.error();
   auto plan = plan_fulfillment(*fos, fulfillment);
   if (!plan) return plan.error();
-  if (plan->empty()) return outcome(Outcome::ok, 200, "nothing left to fulfil in " + order);
-  const bool notify = setting(endpoint, "notify_customer") != "false";
+  if (plan->empty()) return push_result(Outcome::ok, 200, "nothing left to fulfil in " + order);
+  const bool notify = endpoint.setting("notify_customer") != "false";
   std::string created;
   for (const auto& [location, by_fo] : *plan) {
     auto answer = graphql(http_, *conn, kCreateFulfillment,
@@ -570,7 +550,7 @@ channels::PushResult ShopifyClient::push_fulfillment(const channels::Endpoint& e
     created += (created.empty() ? "" : ", ") +
                std::string(str(member(member(payload, "fulfillment"), "id")));
   }
-  return outcome(Outcome::ok, 200, "fulfillment " + created + " created");
+  return push_result(Outcome::ok, 200, "fulfillment " + created + " created");
 }
 
 std::unique_ptr<channels::ChannelClient> make_channel_client(http::Client& http, Random& random) {

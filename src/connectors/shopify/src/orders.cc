@@ -15,14 +15,6 @@ using channels::ExternalOrder;
 using channels::FinancialStatus;
 namespace p = channels::payload;
 
-// Standard base64 with padding (what Shopify puts in the header), from the URL-safe form.
-std::string base64_std(std::string_view bytes) {
-  std::string out = base64url_encode(bytes);
-  for (char& ch : out) ch = ch == '-' ? '+' : ch == '_' ? '/' : ch;
-  while (out.size() % 4) out += '=';
-  return out;
-}
-
 FinancialStatus financial(std::string_view s) {
   if (s == "paid") return FinancialStatus::paid;
   if (s == "authorized") return FinancialStatus::authorized;
@@ -184,15 +176,7 @@ Result<void> read_header(const json::Value& o, ExternalOrder& out) {
 
 Result<void> verify_webhook(std::string_view body, std::string_view signature_b64,
                             std::span<const std::string> secrets) {
-  if (signature_b64.empty())
-    return fail(ErrorCode::unauthorized, "missing signature", std::string(kHmacHeader));
-  for (const auto& secret : secrets) {
-    if (secret.empty()) continue;
-    if (platform::constant_time_equal(base64_std(platform::hmac_sha256(secret, body)),
-                                      signature_b64))
-      return ok();
-  }
-  return fail(ErrorCode::unauthorized, "signature does not match", std::string(kHmacHeader));
+  return p::verify_base64_hmac(body, signature_b64, secrets, kHmacHeader);
 }
 
 bool is_order_topic(std::string_view topic) {

@@ -19,35 +19,11 @@ namespace {
 
 using channels::PushResult;
 using Outcome = PushResult::Outcome;
+using channels::push_result;
 using json::Value;
 
-PushResult outcome(Outcome o, int status, std::string detail, std::int64_t retry_after_ms = 0) {
-  PushResult r;
-  r.outcome = o;
-  r.http_status = status;
-  r.detail = std::move(detail);
-  r.retry_after_ms = std::clamp<std::int64_t>(retry_after_ms, 0, limits::kChannelMaxRetryAfterMs);
-  return r;
-}
 PushResult rejected(std::string detail, int status = 0) {
-  return outcome(Outcome::rejected, status, std::move(detail));
-}
-
-std::string_view setting(const channels::Endpoint& ep, std::string_view name) {
-  auto it = ep.config.settings.find(name);
-  return it == ep.config.settings.end() ? std::string_view{} : std::string_view(it->second);
-}
-std::string_view secret(const channels::Endpoint& ep, std::string_view name) {
-  auto it = ep.config.secrets.find(name);
-  return it == ep.config.secrets.end() ? std::string_view{} : std::string_view(it->second);
-}
-
-// Retry-After in delta-seconds; an HTTP-date is not read (the sync queue's backoff applies).
-std::int64_t retry_after_ms(std::string_view value) {
-  double seconds = 0;
-  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec != std::errc() || p != value.data() + value.size() || !(seconds >= 0)) return 0;
-  return static_cast<std::int64_t>(std::ceil(std::min(seconds * 1000.0, 3.6e6)));
+  return push_result(Outcome::rejected, status, std::move(detail));
 }
 
 const Value* member(const Value* v, const char* key) {
@@ -76,7 +52,7 @@ struct Conn {
 };
 
 std::expected<Conn, PushResult> connect(const channels::Endpoint& ep) {
-  std::string_view base = setting(ep, "api_base_url");
+  std::string_view base = ep.setting("api_base_url");
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
   if (base.starts_with("http://") && !is_loopback_http(base))
     return std::unexpected(rejected(
@@ -84,10 +60,10 @@ std::expected<Conn, PushResult> connect(const channels::Endpoint& ep) {
         "https"));
   if (!base.starts_with("https://") && !base.starts_with("http://"))
     return std::unexpected(rejected("setting api_base_url: an https URL is required"));
-  if (secret(ep, "consumer_key").empty() || secret(ep, "consumer_secret").empty())
+  if (ep.secret("consumer_key").empty() || ep.secret("consumer_secret").empty())
     return std::unexpected(rejected("secrets consumer_key and consumer_secret must be set"));
-  return Conn{std::string(base), std::string(secret(ep, "consumer_key")),
-              std::string(secret(ep, "consumer_secret"))};
+  return Conn{std::string(base), std::string(ep.secret("consumer_key")),
+              std::string(ep.secret("consumer_secret"))};
 }
 
 // WooCommerce's error body: {"code": "...", "message": "...", "data": {"status": N}}.
@@ -118,15 +94,16 @@ std::expected<std::unique_ptr<json::Document>, PushResult> call(http::Client& cl
   req.basic_user = conn.key;
   req.basic_password = conn.secret;
   auto res = client.send(req);
-  if (!res) return std::unexpected(outcome(Outcome::retry, 0, res.error().message));
+  if (!res) return std::unexpected(push_result(Outcome::retry, 0, res.error().message));
   const int st = res->status;
   if (st == 429)
-    return std::unexpected(
-        outcome(Outcome::retry, st, "rate limited", retry_after_ms(res->header("retry-after"))));
-  if (st >= 500) return std::unexpected(outcome(Outcome::retry, st, error_detail(st, res->body)));
+    return std::unexpected(push_result(Outcome::retry, st, "rate limited",
+                                       channels::parse_retry_after_ms(res->header("retry-after"))));
+  if (st >= 500)
+    return std::unexpected(push_result(Outcome::retry, st, error_detail(st, res->body)));
   if (st < 200 || st >= 300) return std::unexpected(rejected(error_detail(st, res->body), st));
   auto doc = json::parse(res->body);
-  if (!doc) return std::unexpected(outcome(Outcome::retry, st, "unreadable answer"));
+  if (!doc) return std::unexpected(push_result(Outcome::retry, st, "unreadable answer"));
   return std::move(*doc);
 }
 
@@ -183,7 +160,7 @@ channels::PushResult WooClient::push_stock(const channels::Endpoint& endpoint,
                                            std::span<const channels::StockLevel> levels) {
   auto conn = connect(endpoint);
   if (!conn) return conn.error();
-  if (levels.empty()) return outcome(Outcome::ok, 0, "nothing to send");
+  if (levels.empty()) return push_result(Outcome::ok, 0, "nothing to send");
   if (levels.size() > max_stock_batch())
     return rejected("batch of " + std::to_string(levels.size()) + " levels exceeds " +
                     std::to_string(max_stock_batch()));
@@ -216,16 +193,16 @@ channels::PushResult WooClient::push_stock(const channels::Endpoint& endpoint,
     bool retryable = false;
     std::string errors = batch_errors(**doc, sent, retryable);
     if (!errors.empty())
-      return outcome(retryable ? Outcome::retry : Outcome::rejected, 200, errors);
+      return push_result(retryable ? Outcome::retry : Outcome::rejected, 200, errors);
   }
-  return outcome(Outcome::ok, last_status, "set " + std::to_string(levels.size()) + " levels");
+  return push_result(Outcome::ok, last_status, "set " + std::to_string(levels.size()) + " levels");
 }
 
 channels::PushResult WooClient::push_listing(const channels::Endpoint& endpoint,
                                              const channels::Listing& listing) {
   auto conn = connect(endpoint);
   if (!conn) return conn.error();
-  const std::string_view shop_currency = setting(endpoint, "currency");
+  const std::string_view shop_currency = endpoint.setting("currency");
   if (!shop_currency.empty() && shop_currency != listing.currency)
     return rejected("listing price in " + listing.currency + ", shop currency is " +
                     std::string(shop_currency));
@@ -247,7 +224,7 @@ channels::PushResult WooClient::push_listing(const channels::Endpoint& endpoint,
   w.kv("regular_price", format_minor(listing.price_minor)).end_object();
   auto doc = call(http_, *conn, "PUT", path, w.take());
   if (!doc) return doc.error();
-  return outcome(Outcome::ok, 200, "listing " + listing.external_id + " updated");
+  return push_result(Outcome::ok, 200, "listing " + listing.external_id + " updated");
 }
 
 namespace {
@@ -294,8 +271,9 @@ channels::PushResult WooClient::push_fulfillment(const channels::Endpoint& endpo
     auto put = call(http_, *conn, "PUT", "/orders/" + order, w.take());
     if (!put) return put.error();
   }
-  return outcome(Outcome::ok, 200,
-                 std::string(fulfillment.complete ? "order completed, " : "") + "tracking noted");
+  return push_result(
+      Outcome::ok, 200,
+      std::string(fulfillment.complete ? "order completed, " : "") + "tracking noted");
 }
 
 std::unique_ptr<channels::ChannelClient> make_channel_client(http::Client& http) {

@@ -15,13 +15,6 @@ using channels::ExternalOrder;
 using channels::FinancialStatus;
 namespace p = channels::payload;
 
-std::string base64_std(std::string_view bytes) {
-  std::string out = base64url_encode(bytes);
-  for (char& ch : out) ch = ch == '-' ? '+' : ch == '_' ? '/' : ch;
-  while (out.size() % 4) out += '=';
-  return out;
-}
-
 // WooCommerce's order statuses: processing and completed mean the payment was received.
 void read_status(std::string_view status, bool has_date_paid, ExternalOrder& out) {
   out.channel_status = std::string(status);
@@ -119,15 +112,7 @@ Result<void> read_money(const json::Value& o, ExternalOrder& out) {
 
 Result<void> verify_webhook(std::string_view body, std::string_view signature_b64,
                             std::span<const std::string> secrets) {
-  if (signature_b64.empty())
-    return fail(ErrorCode::unauthorized, "missing signature", std::string(kSignatureHeader));
-  for (const auto& secret : secrets) {
-    if (secret.empty()) continue;
-    if (platform::constant_time_equal(base64_std(platform::hmac_sha256(secret, body)),
-                                      signature_b64))
-      return ok();
-  }
-  return fail(ErrorCode::unauthorized, "signature does not match", std::string(kSignatureHeader));
+  return p::verify_base64_hmac(body, signature_b64, secrets, kSignatureHeader);
 }
 
 bool is_ping(std::string_view body) {

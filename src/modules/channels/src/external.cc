@@ -6,6 +6,7 @@
 #include "fondaco/base/money.h"
 #include "fondaco/base/text.h"
 #include "fondaco/channels/payload.h"
+#include "fondaco/platform/system.h"
 
 namespace fondaco::channels {
 
@@ -157,6 +158,21 @@ Result<std::int64_t> timestamp(const json::Value& obj, std::string_view key,
 
 std::string at(std::string_view key, std::size_t i) {
   return std::string(key) + "[" + std::to_string(i) + "]";
+}
+
+Result<void> verify_base64_hmac(std::string_view body, std::string_view signature_b64,
+                                std::span<const std::string> secrets, std::string_view header) {
+  if (signature_b64.empty())
+    return fail(ErrorCode::unauthorized, "missing signature", std::string(header));
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    // Standard base64 with padding, from the URL-safe form.
+    std::string expected = base64url_encode(platform::hmac_sha256(secret, body));
+    for (char& ch : expected) ch = ch == '-' ? '+' : ch == '_' ? '/' : ch;
+    while (expected.size() % 4) expected += '=';
+    if (platform::constant_time_equal(expected, signature_b64)) return ok();
+  }
+  return fail(ErrorCode::unauthorized, "signature does not match", std::string(header));
 }
 
 }  // namespace fondaco::channels::payload

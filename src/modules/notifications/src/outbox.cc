@@ -5,6 +5,7 @@
 #include <cstring>
 #include <exception>
 
+#include "fondaco/base/backoff.h"
 #include "fondaco/base/limits.h"
 #include "fondaco/base/text.h"
 #include "fondaco/notifications/notifications.h"
@@ -94,15 +95,8 @@ class FixedClock final : public Clock {
 }  // namespace
 
 std::int64_t retry_delay_ms(int attempts, Random& random) {
-  std::int64_t d = limits::kEmailBaseBackoffMs;
-  for (int i = 1; i < attempts && d < limits::kEmailMaxBackoffMs; ++i) d *= 2;
-  d = std::min(d, limits::kEmailMaxBackoffMs);
-  std::array<std::byte, 8> bytes{};
-  random.fill(bytes);
-  std::uint64_t u = 0;
-  std::memcpy(&u, bytes.data(), sizeof u);
-  const std::int64_t half = d / 2;
-  return half + static_cast<std::int64_t>(u % static_cast<std::uint64_t>(d - half));
+  return backoff_with_jitter_ms(attempts, limits::kEmailBaseBackoffMs, limits::kEmailMaxBackoffMs,
+                                random);
 }
 
 Result<Enqueued> Notifications::enqueue(Tx& tx, const EmailInput& in, std::int64_t now_ms) {

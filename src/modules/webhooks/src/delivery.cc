@@ -6,6 +6,7 @@
 #include <cstring>
 #include <exception>
 
+#include "fondaco/base/backoff.h"
 #include "fondaco/base/limits.h"
 #include "fondaco/base/text.h"
 #include "fondaco/platform/json.h"
@@ -165,15 +166,8 @@ std::string signature_header(std::int64_t t_s, std::string_view body, std::strin
 }
 
 std::int64_t retry_delay_ms(int attempts, Random& random) {
-  std::int64_t d = limits::kWebhookBaseBackoffMs;
-  for (int i = 1; i < attempts && d < limits::kWebhookMaxBackoffMs; ++i) d *= 2;
-  d = std::min(d, limits::kWebhookMaxBackoffMs);
-  std::array<std::byte, 8> bytes{};
-  random.fill(bytes);
-  std::uint64_t u = 0;
-  std::memcpy(&u, bytes.data(), sizeof u);
-  const std::int64_t half = d / 2;
-  return half + static_cast<std::int64_t>(u % static_cast<std::uint64_t>(d - half));
+  return backoff_with_jitter_ms(attempts, limits::kWebhookBaseBackoffMs,
+                                limits::kWebhookMaxBackoffMs, random);
 }
 
 // The endpoint's failure clock: a 2xx stops it; a failure starts it, and once it has run

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -36,5 +37,12 @@ Result<std::int64_t> timestamp(const json::Value& obj, std::string_view key,
                                const std::string& path);
 // "key[i]" / "key.sub"
 std::string at(std::string_view key, std::size_t i);
+
+// A webhook signed as Shopify and WooCommerce sign theirs: standard base64 of
+// HMAC-SHA256(secret, raw body) in `header`. Compared in constant time against each
+// non-empty secret (current, then the previous one during its grace period); unauthorized
+// naming the header when the signature is missing or matches none.
+Result<void> verify_base64_hmac(std::string_view body, std::string_view signature_b64,
+                                std::span<const std::string> secrets, std::string_view header);
 
 }  // namespace fondaco::channels::payload

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fondaco/channels/credentials.h"
@@ -21,6 +22,10 @@ struct Endpoint {
   std::string channel_code;
   std::string kind;  // to_string(Kind)
   ChannelConfig config;
+
+  // A setting or secret of the configuration; empty when it is not set.
+  std::string_view setting(std::string_view name) const;
+  std::string_view secret(std::string_view name) const;
 };
 
 // One SKU's quantity as the channel should show it.
@@ -71,6 +76,14 @@ struct PushResult {
   // gave the channel's current quantity), keyed by SKU; empty otherwise.
   std::vector<std::pair<std::string, std::int64_t>> observed;
 };
+
+// What connectors answer with: retry_after_ms is clamped to
+// [0, limits::kChannelMaxRetryAfterMs].
+PushResult push_result(PushResult::Outcome outcome, int http_status, std::string detail,
+                       std::int64_t retry_after_ms = 0);
+// A Retry-After header in delta-seconds, decimals accepted (Shopify sends "2.0"), in ms;
+// 0 for anything else, an HTTP-date included (the sync queue's own backoff applies then).
+std::int64_t parse_retry_after_ms(std::string_view value);
 
 class ChannelClient {
  public:
